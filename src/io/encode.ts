@@ -1,0 +1,157 @@
+/**
+ * Encoding: Float32 colour (+ optional alpha) to PNG, WebP, AVIF, JPEG or TIFF bytes.
+ *
+ * Alpha is straight (not premultiplied) unless asked, which is what PNG, WebP and AVIF define.
+ * JPEG has no alpha, so a transparent image goes to JPEG only when flattened onto a background.
+ */
+import sharp from 'sharp';
+import type { InterleavedF32, PlaneF32 } from '../core/image.ts';
+import { CutoutError } from '../errors.ts';
+
+export const OUTPUT_FORMATS = ['png', 'webp', 'avif', 'jpeg', 'tiff'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface EncodeInput {
+  /** Colour, 1 (grey) or 3 (RGB) interleaved channels in [0, 1]. */
+  colour: InterleavedF32;
+  alpha?: PlaneF32;
+}
+
+export interface EncodeOptions {
+  format: OutputFormat;
+  /** 16 bits per sample: PNG and TIFF only. Default 8. */
+  bitDepth?: 8 | 16;
+  /** Lossy quality 1–100 (WebP, AVIF, JPEG). Defaults: WebP 90, AVIF 60, JPEG 90. */
+  quality?: number;
+  /** WebP only: lossless compression. Default false. */
+  lossless?: boolean;
+  /** Store colour multiplied by alpha. Default false (straight alpha). */
+  premultiplied?: boolean;
+  /** Flatten onto this sRGB colour (components in [0, 1]) and drop alpha. Required for JPEG with alpha. */
+  background?: readonly [number, number, number];
+}
+
+export function parseOutputFormat(value: string): OutputFormat {
+  const name = value.toLowerCase() === 'jpg' ? 'jpeg' : value.toLowerCase();
+  if ((OUTPUT_FORMATS as readonly string[]).includes(name)) return name as OutputFormat;
+  throw new CutoutError(
+    'CUTOUT_E_INVALID_OPTION',
+    `unknown output format '${value}'; expected one of ${OUTPUT_FORMATS.join(', ')}, jpg`,
+  );
+}
+
+/** The format a file name asks for by its extension, if any. */
+export function formatFromPath(path: string): OutputFormat | undefined {
+  const match = /\.([a-z0-9]+)$/i.exec(path);
+  if (!match) return undefined;
+  const ext = match[1].toLowerCase();
+  if (ext === 'jpg' || ext === 'jpeg') return 'jpeg';
+  if (ext === 'tif' || ext === 'tiff') return 'tiff';
+  return (OUTPUT_FORMATS as readonly string[]).includes(ext) ? (ext as OutputFormat) : undefined;
+}
+
+export async function encodeImage(input: EncodeInput, options: EncodeOptions): Promise<Buffer> {
+  const { colour } = input;
+  const { format, bitDepth = 8 } = options;
+  if (colour.channels !== 1 && colour.channels !== 3) {
+    throw new CutoutError('CUTOUT_E_ENCODE_UNSUPPORTED', `cannot encode ${colour.channels} colour channels`);
+  }
+  if (input.alpha && (input.alpha.width !== colour.width || input.alpha.height !== colour.height)) {
+    throw new CutoutError('CUTOUT_E_SIZE_MISMATCH', 'alpha and colour differ in size');
+  }
+  if (bitDepth === 16 && format !== 'png' && format !== 'tiff') {
+    throw new CutoutError(
+      'CUTOUT_E_ENCODE_UNSUPPORTED',
+      `${format} output is 8-bit only; use png or tiff for 16-bit`,
+    );
+  }
+  let alpha = input.alpha;
+  if (alpha && isOpaque(alpha.data)) alpha = undefined;
+  if (format === 'jpeg' && alpha && !options.background) {
+    throw new CutoutError(
+      'CUTOUT_E_ENCODE_UNSUPPORTED',
+      'JPEG cannot store transparency: give a background colour to flatten onto, or choose png, webp or avif',
+    );
+  }
+  const samples = interleaveForOutput(colour, alpha, options);
+  const channels = samples.channels as 1 | 2 | 3 | 4;
+  const sixteen = bitDepth === 16;
+  const raw = sixteen ? toUint16(samples.data) : toUint8(samples.data);
+  let image = sharp(raw, { raw: { width: colour.width, height: colour.height, channels } });
+  const grey = channels <= 2;
+  image = image.toColourspace(sixteen ? (grey ? 'grey16' : 'rgb16') : grey ? 'b-w' : 'srgb');
+  switch (format) {
+    case 'png':
+      return image.png({ compressionLevel: 6, adaptiveFiltering: true }).toBuffer();
+    case 'webp':
+      return image
+        .webp(
+          options.lossless
+            ? { lossless: true, exact: true }
+            : { quality: options.quality ?? 90, alphaQuality: 100, exact: true },
+        )
+        .toBuffer();
+    case 'avif':
+      return image.avif({ quality: options.quality ?? 60 }).toBuffer();
+    case 'jpeg':
+      return image.jpeg({ quality: options.quality ?? 90, mozjpeg: true }).toBuffer();
+    case 'tiff':
+      return image.tiff({ compression: 'deflate' }).toBuffer();
+  }
+}
+
+/** Builds the output samples (grey/RGB with optional alpha) in [0, 1], applying flattening or premultiplication. */
+function interleaveForOutput(
+  colour: InterleavedF32,
+  alpha: PlaneF32 | undefined,
+  options: EncodeOptions,
+): { data: Float32Array; channels: number } {
+  const c = colour.channels;
+  const pixels = colour.width * colour.height;
+  const src = colour.data;
+  if (!alpha) return { data: src, channels: c };
+  const a = alpha.data;
+  const background = options.background;
+  if (background) {
+    const out = new Float32Array(pixels * 3);
+    for (let i = 0; i < pixels; i++) {
+      const w = a[i];
+      for (let k = 0; k < 3; k++) {
+        const f = src[i * c + (c === 1 ? 0 : k)];
+        out[i * 3 + k] = w * f + (1 - w) * background[k];
+      }
+    }
+    return { data: out, channels: 3 };
+  }
+  const out = new Float32Array(pixels * (c + 1));
+  const scaleByAlpha = options.premultiplied === true;
+  for (let i = 0; i < pixels; i++) {
+    const w = a[i];
+    for (let k = 0; k < c; k++) out[i * (c + 1) + k] = scaleByAlpha ? src[i * c + k] * w : src[i * c + k];
+    out[i * (c + 1) + c] = w;
+  }
+  return { data: out, channels: c + 1 };
+}
+
+function isOpaque(alpha: Float32Array): boolean {
+  for (let i = 0; i < alpha.length; i++) if (alpha[i] < 1) return false;
+  return true;
+}
+
+function toUint8(data: Float32Array): Uint8Array {
+  const out = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    out[i] = v > 0 ? (v < 1 ? Math.round(v * 255) : 255) : 0;
+  }
+  return out;
+}
+
+function toUint16(data: Float32Array): Uint16Array {
+  const out = new Uint16Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    out[i] = v > 0 ? (v < 1 ? Math.round(v * 65535) : 65535) : 0;
+  }
+  return out;
+}
