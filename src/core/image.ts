@@ -57,3 +57,9 @@ export function assertSameSize(
     throw new RangeError(`${what}: sizes differ (${a.width}×${a.height} vs ${b.width}×${b.height})`);
   }
 }
+
+/** True when every alpha value is 1: such an alpha carries no information and can be dropped. */
+export function isFullyOpaque(alpha: Float32Array): boolean {
+  for (let i = 0; i < alpha.length; i++) if (alpha[i] < 1) return false;
+  return true;
+}

@@ -6,7 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import sharp from 'sharp';
-import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
+import { type InterleavedF32, isFullyOpaque, type PlaneF32, type Trimap } from '../core/image.ts';
 import { CutoutError } from '../errors.ts';
 import { readSource, sourceName } from './read-source.ts';
 
@@ -110,7 +110,7 @@ export async function decodeImage(source: ImageSource, options: DecodeOptions = 
  */
 export async function decodeMatte(source: ImageSource, options: DecodeOptions = {}): Promise<PlaneF32> {
   const { colour, alpha } = await decodeImage(source, options);
-  if (alpha && !isOpaque(alpha.data)) return alpha;
+  if (alpha && !isFullyOpaque(alpha.data)) return alpha;
   const { width, height } = colour;
   const out = new Float32Array(width * height);
   const c = colour.data;
@@ -127,11 +127,6 @@ export async function decodeTrimap(source: ImageSource, options: DecodeOptions =
   const out = new Uint8Array(matte.data.length);
   for (let i = 0; i < out.length; i++) out[i] = Math.round(matte.data[i] * 255);
   return { data: out, width: matte.width, height: matte.height };
-}
-
-function isOpaque(alpha: Float32Array): boolean {
-  for (let i = 0; i < alpha.length; i++) if (alpha[i] < 1) return false;
-  return true;
 }
 
 async function probe(source: ImageSource, options: DecodeOptions): Promise<Probed> {

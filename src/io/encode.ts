@@ -5,7 +5,8 @@
  * JPEG has no alpha, so a transparent image goes to JPEG only when flattened onto a background.
  */
 import sharp from 'sharp';
-import type { InterleavedF32, PlaneF32 } from '../core/image.ts';
+import { f32ArrayToU8, f32ArrayToU16 } from '../core/convert-depth.ts';
+import { type InterleavedF32, isFullyOpaque, type PlaneF32 } from '../core/image.ts';
 import { CutoutError } from '../errors.ts';
 
 export const OUTPUT_FORMATS = ['png', 'webp', 'avif', 'jpeg', 'tiff'] as const;
@@ -66,7 +67,7 @@ export async function encodeImage(input: EncodeInput, options: EncodeOptions): P
     );
   }
   let alpha = input.alpha;
-  if (alpha && isOpaque(alpha.data)) alpha = undefined;
+  if (alpha && isFullyOpaque(alpha.data)) alpha = undefined;
   if (format === 'jpeg' && alpha && !options.background) {
     throw new CutoutError(
       'CUTOUT_E_ENCODE_UNSUPPORTED',
@@ -76,7 +77,7 @@ export async function encodeImage(input: EncodeInput, options: EncodeOptions): P
   const samples = interleaveForOutput(colour, alpha, options);
   const channels = samples.channels as 1 | 2 | 3 | 4;
   const sixteen = bitDepth === 16;
-  const raw = sixteen ? toUint16(samples.data) : toUint8(samples.data);
+  const raw = sixteen ? f32ArrayToU16(samples.data) : f32ArrayToU8(samples.data);
   let image = sharp(raw, { raw: { width: colour.width, height: colour.height, channels } });
   const grey = channels <= 2;
   image = image.toColourspace(sixteen ? (grey ? 'grey16' : 'rgb16') : grey ? 'b-w' : 'srgb');
@@ -131,27 +132,4 @@ function interleaveForOutput(
     out[i * (c + 1) + c] = w;
   }
   return { data: out, channels: c + 1 };
-}
-
-function isOpaque(alpha: Float32Array): boolean {
-  for (let i = 0; i < alpha.length; i++) if (alpha[i] < 1) return false;
-  return true;
-}
-
-function toUint8(data: Float32Array): Uint8Array {
-  const out = new Uint8Array(data.length);
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    out[i] = v > 0 ? (v < 1 ? Math.round(v * 255) : 255) : 0;
-  }
-  return out;
-}
-
-function toUint16(data: Float32Array): Uint16Array {
-  const out = new Uint16Array(data.length);
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    out[i] = v > 0 ? (v < 1 ? Math.round(v * 65535) : 65535) : 0;
-  }
-  return out;
 }
