@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   CUTOUT_E_OUTPUT_EXISTS: { exit: 73, http: 500, title: 'output exists' },
   CUTOUT_E_OUTPUT_FAILED: { exit: 74, http: 500, title: 'could not write output' },
   CUTOUT_E_ENCODE_UNSUPPORTED: { exit: 64, http: 400, title: 'output format cannot hold this image' },
+  CUTOUT_E_TRIMAP_INVALID: { exit: 65, http: 400, title: 'trimap or scribbles unusable' },
+  CUTOUT_E_ABORTED: { exit: 130, http: 499, title: 'aborted' },
   CUTOUT_E_NO_MATCH: { exit: 65, http: 400, title: 'no matching file' },
   CUTOUT_E_INTERNAL: { exit: 70, http: 500, title: 'internal error' },
 } as const;
