@@ -2,14 +2,12 @@
  * Scores predicted mattes against ground truth, file by file, with the DESIGN.md metrics.
  * Files are matched by name with the extension ignored, so `GT01.png` scores against `GT01.jpg`.
  */
-import { readdir, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import type { PlaneF32, Trimap } from '../core/image.ts';
 import { CutoutError } from '../errors.ts';
 import { decodeMatte, decodeTrimap } from '../io/decode.ts';
+import { imagesByName } from '../io/list-images.ts';
 import { evaluateMatte } from '../metrics/index.ts';
-
-export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.avif', '.tif', '.tiff', '.gif'];
 
 export interface MatteScores {
   sad: number;
@@ -59,7 +57,8 @@ export async function evaluateFolders(options: EvaluateFoldersOptions): Promise<
     let trimap: Trimap | undefined;
     if (trimaps) {
       const trimapPath = trimaps.size === 1 && single ? [...trimaps.values()][0] : trimaps.get(name);
-      if (!trimapPath) throw new CutoutError('CUTOUT_E_NO_MATCH', `no trimap in ${options.trimap} for ${name}`);
+      if (!trimapPath)
+        throw new CutoutError('CUTOUT_E_NO_MATCH', `no trimap in ${options.trimap} for ${name}`);
       trimap = await decodeTrimap(trimapPath);
       checkSize(trimap, truth, trimapPath, truthPath);
     }
@@ -91,30 +90,4 @@ function checkSize(a: PlaneF32 | Trimap, b: PlaneF32, aPath: string, bPath: stri
 
 async function isFile(path: string): Promise<boolean> {
   return (await stat(path)).isFile();
-}
-
-/** The image files of a folder (not recursive, hidden files skipped), keyed by name without extension. */
-async function imagesByName(path: string, flag: string): Promise<Map<string, string>> {
-  let info: Awaited<ReturnType<typeof stat>>;
-  try {
-    info = await stat(path);
-  } catch {
-    throw new CutoutError('CUTOUT_E_INPUT_NOT_FOUND', `${flag}: no such file or folder`, { file: path });
-  }
-  if (info.isFile()) return new Map([[basename(path, extname(path)), path]]);
-  const byName = new Map<string, string>();
-  for (const entry of (await readdir(path)).sort()) {
-    const extension = extname(entry).toLowerCase();
-    if (entry.startsWith('.') || !IMAGE_EXTENSIONS.includes(extension)) continue;
-    const name = basename(entry, extname(entry));
-    const previous = byName.get(name);
-    if (previous) {
-      throw new CutoutError('CUTOUT_E_NO_MATCH', `two files share the name '${name}': ${basename(previous)}, ${entry}`, {
-        file: path,
-      });
-    }
-    byName.set(name, join(path, entry));
-  }
-  if (byName.size === 0) throw new CutoutError('CUTOUT_E_NO_MATCH', `${flag}: no image files in folder`, { file: path });
-  return byName;
 }
