@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor, isCutoutError } from '../src/errors.ts';
 import { registerEval } from './commands/eval.ts';
+import { registerRemove } from './commands/mask.ts';
+import { registerModels } from './commands/models.ts';
 
 /** Exit status for a usage error (bad flags), as in sysexits' EX_USAGE. */
 const EXIT_USAGE = 64;
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerEval(program);
+  registerModels(program);
+  registerRemove(program);
   return program;
 }
 

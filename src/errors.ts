@@ -20,6 +20,12 @@ export const ERROR_CODES = {
   CUTOUT_E_ABORTED: { exit: 130, http: 499, title: 'aborted' },
   CUTOUT_E_NO_MATCH: { exit: 65, http: 400, title: 'no matching file' },
   CUTOUT_E_INTERNAL: { exit: 70, http: 500, title: 'internal error' },
+  CUTOUT_E_MODEL_UNKNOWN: { exit: 64, http: 400, title: 'unknown model id' },
+  CUTOUT_E_MODEL_MISSING: { exit: 69, http: 503, title: 'model file is not installed' },
+  CUTOUT_E_MODEL_INVALID: { exit: 65, http: 500, title: 'model file or model spec is invalid' },
+  CUTOUT_E_HASH_MISMATCH: { exit: 65, http: 500, title: 'model file does not match its published hash' },
+  CUTOUT_E_DOWNLOAD_FAILED: { exit: 69, http: 502, title: 'download failed' },
+  CUTOUT_E_LICENSE_REQUIRED: { exit: 77, http: 403, title: 'model licence must be accepted' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
