@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { exitCodeFor, isCutoutError } from '../src/errors.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerRemove } from './commands/mask.ts';
+import { registerMatte } from './commands/matte.ts';
 import { registerModels } from './commands/models.ts';
 
 /** Exit status for a usage error (bad flags), as in sysexits' EX_USAGE. */
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerEval(program);
+  registerMatte(program);
   registerModels(program);
   registerRemove(program);
   return program;

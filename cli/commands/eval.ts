@@ -10,7 +10,10 @@ export function registerEval(program: Command): void {
     )
     .requiredOption('--pred <path>', 'folder (or file) of predicted mattes')
     .requiredOption('--gt <path>', 'folder (or file) of ground-truth alpha mattes')
-    .option('--trimap <path>', 'folder (or file) of trimaps: score only where 0 < trimap < 255 (default: every pixel)')
+    .option(
+      '--trimap <path>',
+      'folder (or file) of trimaps: score only where 0 < trimap < 255 (default: every pixel)',
+    )
     .option('--json', 'print one JSON object {images:[{name,sad,mse,grad,conn}],mean:{…}}')
     .action(async (options: { pred: string; gt: string; trimap?: string; json?: boolean }) => {
       const report = await evaluateFolders(options);

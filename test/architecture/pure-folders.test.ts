@@ -12,7 +12,10 @@ const PURE_FOLDERS = ['core', 'synth', 'metrics', 'segment', 'trimap', 'matting'
 const PURE_FILES = ['errors.ts'];
 
 const FORBIDDEN: [RegExp, string][] = [
-  [/from\s+['"](node:[^'"]+|fs|fs\/promises|path|os|child_process|worker_threads|stream|crypto)['"]/, 'a Node module'],
+  [
+    /from\s+['"](node:[^'"]+|fs|fs\/promises|path|os|child_process|worker_threads|stream|crypto)['"]/,
+    'a Node module',
+  ],
   [/import\(\s*['"](node:|fs|path|os)/, 'a Node module (dynamic import)'],
   [/from\s+['"]sharp['"]|import\(\s*['"]sharp['"]/, 'sharp'],
   [/['"]onnxruntime-[a-z]+['"]/, 'onnxruntime'],
@@ -54,7 +57,12 @@ test('pure folders import nothing from the platform', () => {
 
 test('the purity check catches a platform import', () => {
   const offending = "import { readFile } from 'node:fs/promises';\nconst b = Buffer.from('x');";
-  const hits = FORBIDDEN.filter(([pattern]) => pattern.test(stripComments(offending))).map(([, what]) => what);
+  const hits = FORBIDDEN.filter(([pattern]) => pattern.test(stripComments(offending))).map(
+    ([, what]) => what,
+  );
   assert.deepEqual(hits, ['a Node module', 'Buffer']);
-  assert.equal(FORBIDDEN.filter(([p]) => p.test(stripComments('// Buffer and node:fs in a comment'))).length, 0);
+  assert.equal(
+    FORBIDDEN.filter(([p]) => p.test(stripComments('// Buffer and node:fs in a comment'))).length,
+    0,
+  );
 });

@@ -1,0 +1,121 @@
+/**
+ * The solve shared by the Laplacian matting methods once their reduced system L_uu α_u = −L_uk α_k is
+ * built: precondition, run conjugate gradients, and write α back into a full-size plane with the known
+ * pixels at 0 or 1 and the unknowns clipped to [0, 1].
+ */
+
+import type { PlaneF32, Trimap } from '../core/image.ts';
+import type { AbortLike } from './abort.ts';
+import { conjugateGradient, type LinearOperator } from './conjugate-gradient.ts';
+import { applyIncompleteCholesky, incompleteCholesky } from './incomplete-cholesky.ts';
+import { type CsrMatrix, csrDiagonal, csrMultiply } from './sparse.ts';
+
+export type MattingPreconditioner = 'ichol' | 'jacobi' | 'none';
+
+export interface SolveMattingSystemOptions {
+  /** Relative residual ‖b − Ax‖/‖b‖ at which CG stops. Default 1e-7. */
+  tolerance?: number;
+  /** CG iteration cap. Default 10000. */
+  maxIterations?: number;
+  preconditioner?: MattingPreconditioner;
+  /** Drop threshold of the incomplete Cholesky factor (default: the factorisation's own). */
+  icholThreshold?: number;
+  /** Progress in [0, 1] of the whole estimate; the solve reports from `progressStart` up to 1. */
+  onProgress?: (fraction: number) => void;
+  progressStart?: number;
+  signal?: AbortLike;
+}
+
+export interface SolvedMatte {
+  alpha: PlaneF32;
+  iterations: number;
+  relativeResidual: number;
+  converged: boolean;
+  /** Milliseconds spent factoring the preconditioner and iterating. */
+  timings: { factor: number; solve: number };
+  /** The incomplete Cholesky factor (zeros for other preconditioners), as estimateAlphaClosedForm reports it. */
+  factor: { entries: number; rewinds: number; maxShift: number };
+}
+
+/** What the Laplacian methods return: the shape of estimateAlphaClosedForm's result. */
+export interface LaplacianMattingResult {
+  alpha: PlaneF32;
+  unknownCount: number;
+  iterations: number;
+  relativeResidual: number;
+  converged: boolean;
+  /** Milliseconds spent building the system, factoring the preconditioner and iterating. */
+  timings: { build: number; factor: number; solve: number };
+  factor: { entries: number; rewinds: number; maxShift: number };
+}
+
+export function solveMattingSystem(
+  matrix: CsrMatrix,
+  rhs: Float64Array,
+  pixels: Int32Array,
+  trimap: Trimap,
+  options: SolveMattingSystemOptions = {},
+): SolvedMatte {
+  const { width, height } = trimap;
+  const n = matrix.n;
+  const tolerance = options.tolerance ?? 1e-7;
+  const t0 = performance.now();
+
+  let preconditioner: LinearOperator | undefined;
+  let factorInfo = { entries: 0, rewinds: 0, maxShift: 0 };
+  const kind = options.preconditioner ?? 'ichol';
+  if (kind === 'ichol') {
+    const factor = incompleteCholesky(matrix, { threshold: options.icholThreshold });
+    factorInfo = { entries: factor.values.length, rewinds: factor.rewinds, maxShift: factor.maxShift };
+    preconditioner = (r, z) => applyIncompleteCholesky(factor, r, z);
+  } else if (kind === 'jacobi') {
+    const d = csrDiagonal(matrix);
+    const inv = d.map((v) => (v > 0 ? 1 / v : 1));
+    preconditioner = (r, z) => {
+      for (let i = 0; i < n; i++) z[i] = r[i] * inv[i];
+    };
+  }
+  const t1 = performance.now();
+
+  // CG's remaining iterations are unknown, so progress follows the residual's fall on a log scale.
+  const onProgress = options.onProgress;
+  const start = options.progressStart ?? 0;
+  let reported = start;
+  onProgress?.(start);
+  const onIteration = onProgress
+    ? (_iteration: number, relativeResidual: number) => {
+        const done = Math.min(1, Math.max(0, Math.log(relativeResidual) / Math.log(tolerance)));
+        const fraction = start + (1 - start) * done;
+        if (fraction > reported) {
+          reported = fraction;
+          onProgress(fraction);
+        }
+      }
+    : undefined;
+
+  const result = conjugateGradient((x, y) => csrMultiply(matrix, x, y), rhs, {
+    tolerance,
+    maxIterations: options.maxIterations ?? 10000,
+    preconditioner,
+    onIteration,
+    signal: options.signal,
+  });
+  const t2 = performance.now();
+
+  const alpha = new Float32Array(width * height);
+  const tri = trimap.data;
+  for (let p = 0; p < alpha.length; p++) alpha[p] = tri[p] === 255 ? 1 : 0;
+  for (let u = 0; u < n; u++) {
+    const v = result.x[u];
+    alpha[pixels[u]] = Math.min(1, Math.max(0, v));
+  }
+  if (reported < 1) onProgress?.(1);
+  return {
+    alpha: { data: alpha, width, height },
+    iterations: result.iterations,
+    relativeResidual: result.relativeResidual,
+    converged: result.converged,
+    timings: { factor: t1 - t0, solve: t2 - t1 },
+    factor: factorInfo,
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Trimap (or scribble) matting of one image: alpha in the unknown region, then the foreground colour
+ * wherever 0 < α < 1 so that the cutout's edges carry no trace of the old background.
+ * Pure: typed arrays in, typed arrays out.
+ */
+import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
+import { CutoutError } from '../errors.ts';
+import { estimateForeground } from '../foreground/estimate-foreground-multilevel.ts';
+import {
+  DEFAULT_MATTING_METHOD,
+  estimateAlpha,
+  type MattingOptions,
+  mattingMethod,
+} from '../matting/estimate-alpha.ts';
+import { estimateAlphaTiled, type TileSolver } from '../matting/estimate-alpha-tiled.ts';
+import type { TilePlanOptions } from '../matting/tile-plan.ts';
+import { assertSolvableTrimap } from '../trimap/quantise-trimap.ts';
+
+export interface MatteImageOptions extends MattingOptions {
+  /** Matting method id (see MATTING_METHODS). */
+  method?: string;
+  /** Skip foreground estimation (for alpha-only output). */
+  alphaOnly?: boolean;
+  /** Name of the trimap in error messages. */
+  trimapName?: string;
+  /** Solves tiles elsewhere, e.g. on a MattingPool; default: here, one after another. */
+  solveTile?: TileSolver;
+  /** Tile size and margin. */
+  tiles?: TilePlanOptions;
+}
+
+export interface MatteImageResult {
+  alpha: PlaneF32;
+  /** Estimated foreground colour (RGB), absent with alphaOnly. */
+  foreground?: InterleavedF32;
+  iterations: number;
+  unknownCount: number;
+  timings: { alpha: number; foreground: number };
+}
+
+export async function matteImage(
+  image: InterleavedF32,
+  trimap: Trimap,
+  options: MatteImageOptions = {},
+): Promise<MatteImageResult> {
+  if (image.width !== trimap.width || image.height !== trimap.height) {
+    throw new CutoutError(
+      'CUTOUT_E_SIZE_MISMATCH',
+      `is ${trimap.width}×${trimap.height} but the image is ${image.width}×${image.height}`,
+      { file: options.trimapName ?? 'trimap' },
+    );
+  }
+  assertSolvableTrimap(trimap, options.trimapName);
+  const started = performance.now();
+  const { method, tolerance, maxIterations } = options;
+  const solveTile: TileSolver =
+    options.solveTile ??
+    ((tileImage, tileTrimap) => estimateAlpha(tileImage, tileTrimap, { method, tolerance, maxIterations }));
+  // A non-local method sees the whole image: one tile as large as the image.
+  const whole = !mattingMethod(method ?? DEFAULT_MATTING_METHOD).local;
+  const result = await estimateAlphaTiled(image, trimap, solveTile, {
+    ...options.tiles,
+    ...(whole ? { tileSize: Math.max(image.width, image.height) } : {}),
+    onProgress: options.onProgress,
+    signal: options.signal,
+  });
+  const alphaDone = performance.now();
+  const foreground = options.alphaOnly ? undefined : estimateForeground(image, result.alpha).foreground;
+  return {
+    alpha: result.alpha,
+    foreground,
+    iterations: result.iterations,
+    unknownCount: result.unknownCount,
+    timings: { alpha: alphaDone - started, foreground: performance.now() - alphaDone },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * A small pool of worker threads that solve matting tiles side by side. Workers start on first use and
+ * stay for the next image, so a folder pays the start-up once; idle workers do not keep the process alive.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { InterleavedF32, Trimap } from '../core/image.ts';
+import { CutoutError, ERROR_CODES, type ErrorCode } from '../errors.ts';
+import type { TileSolution } from '../matting/estimate-alpha-tiled.ts';
+import type { TileRequest } from './matting-worker.ts';
+
+interface Pending {
+  resolve: (solution: TileSolution) => void;
+  reject: (error: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: number;
+}
+
+export class MattingPool {
+  readonly size: number;
+  private slots: Slot[] = [];
+  private pending = new Map<number, Pending>();
+  private nextId = 1;
+
+  constructor(size = Math.max(1, availableParallelism())) {
+    this.size = size;
+  }
+
+  /** Solves one tile on the least busy worker. */
+  solve(image: InterleavedF32, trimap: Trimap, options: TileRequest['options']): Promise<TileSolution> {
+    const slot = this.pickSlot();
+    const id = this.nextId++;
+    slot.busy++;
+    slot.worker.ref();
+    return new Promise<TileSolution>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      const request: TileRequest = { id, image, trimap, options };
+      // The crops are the pool's own copies: hand their memory over instead of copying again.
+      slot.worker.postMessage(request, [image.data.buffer as ArrayBuffer, trimap.data.buffer as ArrayBuffer]);
+    }).finally(() => {
+      slot.busy--;
+      if (slot.busy === 0) slot.worker.unref();
+    });
+  }
+
+  async close(): Promise<void> {
+    const slots = this.slots;
+    this.slots = [];
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+  }
+
+  private pickSlot(): Slot {
+    if (this.slots.length < this.size) {
+      const idle = this.slots.find((slot) => slot.busy === 0);
+      if (idle) return idle;
+      const slot = { worker: this.startWorker(), busy: 0 };
+      this.slots.push(slot);
+      return slot;
+    }
+    return this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+  }
+
+  private startWorker(): Worker {
+    const worker = new Worker(new URL('./matting-worker-entry.mjs', import.meta.url));
+    worker.on(
+      'message',
+      (message: { id: number; solution?: TileSolution; error?: Record<string, string> }) => {
+        const pending = this.pending.get(message.id);
+        if (!pending) return;
+        this.pending.delete(message.id);
+        if (message.solution) pending.resolve(message.solution);
+        else pending.reject(reviveError(message.error ?? {}));
+      },
+    );
+    worker.on('error', (error) => {
+      // A crashed worker takes its requests with it; fail them all (callers see the error) and drop it.
+      for (const pending of this.pending.values()) pending.reject(error);
+      this.pending.clear();
+      this.slots = this.slots.filter((slot) => slot.worker !== worker);
+    });
+    worker.unref();
+    return worker;
+  }
+}
+
+function reviveError(error: Record<string, string>): Error {
+  if (error.code && error.code in ERROR_CODES) {
+    return new CutoutError(error.code as ErrorCode, error.message.replace(`${error.file}: `, ''), {
+      file: error.file,
+    });
+  }
+  const revived = new Error(error.message);
+  revived.name = error.name ?? 'Error';
+  return revived;
+}
