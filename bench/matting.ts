@@ -34,6 +34,7 @@ const methods = option('methods')?.split(',') ?? Object.keys(MATTING_METHODS);
 const trimapSets = option('trimaps')?.split(',') ?? ['trimap1', 'trimap2'];
 const only = option('images')?.split(',');
 const threads = Number(option('threads') ?? cpus().length);
+const tileSize = option('tile-size') ? Number(option('tile-size')) : undefined;
 const output = option('out') ?? join(root, 'bench', 'results', 'matting.md');
 
 interface Case {
@@ -95,6 +96,7 @@ async function runCase(pool: MattingPool, method: string, item: Case, trimap: Tr
   const { value, baseline, peak } = await withPeakRss(() =>
     matteImage(item.image, trimap, {
       method,
+      tiles: { tileSize },
       solveTile: (image, tile) => pool.solve(image, tile, { method }),
     }),
   );
