@@ -6,6 +6,7 @@
 import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
 import { CutoutError } from '../errors.ts';
 import { estimateForeground } from '../foreground/estimate-foreground-multilevel.ts';
+import { type CoarseToFineOptions, countUnknown, solveCoarseToFine } from '../matting/coarse-to-fine.ts';
 import {
   DEFAULT_MATTING_METHOD,
   estimateAlpha,
@@ -27,6 +28,8 @@ export interface MatteImageOptions extends MattingOptions {
   solveTile?: TileSolver;
   /** Tile size and margin. */
   tiles?: TilePlanOptions;
+  /** Wide bands are solved at half resolution first (see coarse-to-fine.ts); false turns that off. */
+  coarseToFine?: CoarseToFineOptions | false;
 }
 
 export interface MatteImageResult {
@@ -58,19 +61,29 @@ export async function matteImage(
     ((tileImage, tileTrimap) => estimateAlpha(tileImage, tileTrimap, { method, tolerance, maxIterations }));
   // A non-local method sees the whole image: one tile as large as the image.
   const whole = !mattingMethod(method ?? DEFAULT_MATTING_METHOD).local;
-  const result = await estimateAlphaTiled(image, trimap, solveTile, {
-    ...options.tiles,
-    ...(whole ? { tileSize: Math.max(image.width, image.height) } : {}),
-    onProgress: options.onProgress,
-    signal: options.signal,
-  });
+  let iterations = 0;
+  const solveTiled = async (levelImage: InterleavedF32, levelTrimap: Trimap) => {
+    const solved = await estimateAlphaTiled(levelImage, levelTrimap, solveTile, {
+      ...options.tiles,
+      ...(whole ? { tileSize: Math.max(levelImage.width, levelImage.height) } : {}),
+      onProgress: options.onProgress,
+      signal: options.signal,
+    });
+    iterations = solved.iterations;
+    return solved;
+  };
+  const unknownCount = countUnknown(trimap);
+  const result =
+    options.coarseToFine === false
+      ? await solveTiled(image, trimap)
+      : await solveCoarseToFine(image, trimap, solveTiled, options.coarseToFine);
   const alphaDone = performance.now();
   const foreground = options.alphaOnly ? undefined : estimateForeground(image, result.alpha).foreground;
   return {
     alpha: result.alpha,
     foreground,
-    iterations: result.iterations,
-    unknownCount: result.unknownCount,
+    iterations,
+    unknownCount,
     timings: { alpha: alphaDone - started, foreground: performance.now() - alphaDone },
   };
 }
