@@ -21,9 +21,7 @@
 import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
 import { type AbortLike, throwIfAborted } from './abort.ts';
 import { buildClosedFormSystem } from './closed-form-laplacian.ts';
-import { conjugateGradient, type LinearOperator } from './conjugate-gradient.ts';
-import { applyIncompleteCholesky, incompleteCholesky } from './incomplete-cholesky.ts';
-import { csrDiagonal, csrMultiply } from './sparse.ts';
+import { solveMattingSystem } from './solve-matting-system.ts';
 
 export interface ClosedFormOptions {
   /** Window covariance regularisation ε. Default 1e-7 (pymatting's). */
@@ -57,76 +55,40 @@ export interface ClosedFormResult {
   factor: { entries: number; rewinds: number; maxShift: number };
 }
 
-// Share of the progress bar per stage, from their typical share of the time.
+// Share of the progress bar taken by building the system (reported once the solve starts).
 const BUILT = 0.15;
-const FACTORED = 0.55;
 
 export function estimateAlphaClosedForm(
   image: InterleavedF32,
   trimap: Trimap,
   options: ClosedFormOptions = {},
 ): ClosedFormResult {
-  const { width, height } = image;
-  const tolerance = options.tolerance ?? 1e-5;
   const { onProgress, signal } = options;
   throwIfAborted(signal);
-  const t0 = performance.now();
-  const system = buildClosedFormSystem(image, trimap, { epsilon: options.epsilon, order: options.order });
-  const { matrix, rhs, pixels } = system;
-  const n = matrix.n;
-  const t1 = performance.now();
-  onProgress?.(BUILT);
-  throwIfAborted(signal);
-
-  let preconditioner: LinearOperator | undefined;
-  let factorInfo = { entries: 0, rewinds: 0, maxShift: 0 };
-  const kind = options.preconditioner ?? 'ichol';
-  if (kind === 'ichol') {
-    const factor = incompleteCholesky(matrix, { threshold: options.icholThreshold ?? 5e-4, baseShift: 5e-5 });
-    factorInfo = { entries: factor.values.length, rewinds: factor.rewinds, maxShift: factor.maxShift };
-    preconditioner = (r, z) => applyIncompleteCholesky(factor, r, z);
-  } else if (kind === 'jacobi') {
-    const d = csrDiagonal(matrix);
-    const inv = d.map((v) => (v > 0 ? 1 / v : 1));
-    preconditioner = (r, z) => {
-      for (let i = 0; i < n; i++) z[i] = r[i] * inv[i];
-    };
-  }
-  const t2 = performance.now();
-  onProgress?.(FACTORED);
-
-  let reported = FACTORED;
-  const result = conjugateGradient((x, y) => csrMultiply(matrix, x, y), rhs, {
-    tolerance,
-    maxIterations: options.maxIterations ?? 2000,
-    preconditioner,
-    signal,
-    onIteration: onProgress
-      ? (_, relativeResidual) => {
-          const done = Math.min(1, Math.log(relativeResidual) / Math.log(tolerance));
-          const fraction = FACTORED + (1 - FACTORED) * Math.max(0, done);
-          if (fraction > reported) {
-            reported = fraction;
-            onProgress(fraction);
-          }
-        }
-      : undefined,
+  const started = performance.now();
+  const { matrix, rhs, pixels } = buildClosedFormSystem(image, trimap, {
+    epsilon: options.epsilon,
+    order: options.order,
   });
-  const t3 = performance.now();
-
-  const alpha = new Float32Array(width * height);
-  const tri = trimap.data;
-  for (let p = 0; p < alpha.length; p++) alpha[p] = tri[p] === 255 ? 1 : 0;
-  const x = result.x;
-  for (let u = 0; u < n; u++) alpha[pixels[u]] = Math.min(1, Math.max(0, x[u]));
-  if (reported < 1) onProgress?.(1);
+  const built = performance.now();
+  throwIfAborted(signal);
+  const solved = solveMattingSystem(matrix, rhs, pixels, trimap, {
+    tolerance: options.tolerance ?? 1e-5,
+    maxIterations: options.maxIterations ?? 2000,
+    preconditioner: options.preconditioner,
+    icholThreshold: options.icholThreshold ?? 5e-4,
+    icholBaseShift: 5e-5,
+    onProgress,
+    progressStart: BUILT,
+    signal,
+  });
   return {
-    alpha: { data: alpha, width, height },
-    unknownCount: n,
-    iterations: result.iterations,
-    relativeResidual: result.relativeResidual,
-    converged: result.converged,
-    timings: { build: t1 - t0, factor: t2 - t1, solve: t3 - t2 },
-    factor: factorInfo,
+    alpha: solved.alpha,
+    unknownCount: matrix.n,
+    iterations: solved.iterations,
+    relativeResidual: solved.relativeResidual,
+    converged: solved.converged,
+    timings: { build: built - started, ...solved.timings },
+    factor: solved.factor,
   };
 }

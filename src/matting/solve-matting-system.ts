@@ -20,6 +20,8 @@ export interface SolveMattingSystemOptions {
   preconditioner?: MattingPreconditioner;
   /** Drop threshold of the incomplete Cholesky factor (default: the factorisation's own). */
   icholThreshold?: number;
+  /** Relative shift on every row of the factored matrix (see incomplete-cholesky.ts). Default 0. */
+  icholBaseShift?: number;
   /** Progress in [0, 1] of the whole estimate; the solve reports from `progressStart` up to 1. */
   onProgress?: (fraction: number) => void;
   progressStart?: number;
@@ -65,7 +67,10 @@ export function solveMattingSystem(
   let factorInfo = { entries: 0, rewinds: 0, maxShift: 0 };
   const kind = options.preconditioner ?? 'ichol';
   if (kind === 'ichol') {
-    const factor = incompleteCholesky(matrix, { threshold: options.icholThreshold });
+    const factor = incompleteCholesky(matrix, {
+      threshold: options.icholThreshold,
+      baseShift: options.icholBaseShift,
+    });
     factorInfo = { entries: factor.values.length, rewinds: factor.rewinds, maxShift: factor.maxShift };
     preconditioner = (r, z) => applyIncompleteCholesky(factor, r, z);
   } else if (kind === 'jacobi') {
