@@ -6,6 +6,7 @@ import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
 import { CutoutError } from '../errors.ts';
 import type { AbortLike } from './abort.ts';
 import { estimateAlphaClosedForm } from './estimate-alpha-cf.ts';
+import { estimateAlphaInformationFlow } from './estimate-alpha-ifm.ts';
 import { estimateAlphaKnn } from './estimate-alpha-knn.ts';
 import { estimateAlphaLearningBased } from './estimate-alpha-lbdm.ts';
 
@@ -58,6 +59,14 @@ export const MATTING_METHODS: Record<string, MattingMethod> = {
     description: 'Chen, Li, Tang 2012: non-local neighbours in colour and position, symmetric Laplacian',
     local: false,
     estimate: estimateAlphaKnn,
+  },
+  ifm: {
+    id: 'ifm',
+    name: 'information-flow matting',
+    description:
+      'Aksoy, Aydın, Pollefeys 2017: colour-mixture, known-to-unknown, intra-unknown and local flows, on an edge-trimmed trimap',
+    local: false,
+    estimate: estimateAlphaInformationFlow,
   },
 };
 
