@@ -125,6 +125,23 @@ test('a background stroke removes a whole object, the others stay', () => {
   for (const k of [1, 3]) assert.ok(kept[k] >= 0.99 * sizes[k], `object ${k}: ${kept[k]} of ${sizes[k]}`);
 });
 
+test('a background stroke takes its own region, not the same colour elsewhere', () => {
+  // Two red squares on grey; a stroke on the left one.
+  const W = 300;
+  const H = 200;
+  const red = (x: number, y: number) => y >= 70 && y < 130 && ((x >= 40 && x < 100) || (x >= 200 && x < 260));
+  const data = new Float32Array(W * H * 3);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) data.set(red(x, y) ? [0.8, 0.1, 0.1] : [0.85, 0.85, 0.85], 3 * (y * W + x));
+  }
+  const strokes: Trimap = { width: W, height: H, data: new Uint8Array(W * H).fill(128) };
+  for (let x = 55; x < 85; x++) strokes.data[100 * W + x] = 0;
+  const p = segmentStudio({ width: W, height: H, channels: 3, data }, { strokes }).probability.data;
+  assert.equal(p[80 * W + 50], 0, 'the stroked square goes');
+  assert.equal(p[120 * W + 90], 0);
+  assert.equal(p[100 * W + 230], 1, 'the other square stays');
+});
+
 test('a foreground stroke brings in a faint object the segmenter missed', () => {
   // A disc barely lighter than the grey backdrop (2.5 % per channel), and a red square.
   const W = 400;

@@ -204,16 +204,24 @@ export function segmentStudio(image: InterleavedF32, options: StudioOptions = {}
     backgroundLike[i] = frameCost[i] <= threshold || (shadows === 'remove' && shadow.mask[i] === 1) ? 1 : 0;
   }
   if (strokes && strokes.background > 0) {
-    // What a background stroke was drawn over goes in every colour it showed: the whole object, not just
-    // the stroked pixels (the hole test takes out such regions the cut still keeps).
+    // What a background stroke was drawn over goes, in every colour the stroke showed: the whole region
+    // around the stroke in those colours (an object, a patch of floor), not just the stroked pixels. The
+    // hole test then takes out whatever of it a cut still keeps.
     const stroked = indicesOf(constraints, SURE_BACKGROUND).filter((i) => !frameOrBox[i]);
     if (stroked.length > 0) {
       const strokeModel = fitGaussianMixture(lab.data, stroked, { components: 3 });
       const strokeCost = mixtureCosts(strokeModel, lab.data);
       const own = Float32Array.from(stroked, (i) => strokeCost[i]).sort();
       const limit = own[Math.floor(0.99 * (own.length - 1))] + 2;
+      const like = new Uint8Array(n);
+      for (let i = 0; i < n; i++)
+        like[i] = strokeCost[i] <= limit && constraints[i] !== SURE_FOREGROUND ? 1 : 0;
+      for (const i of stroked) like[i] = 1;
+      const { labels: region, count: regions } = labelConnectedComponents(like, w, h, 8);
+      const touched = new Uint8Array(regions + 1);
+      for (const i of stroked) touched[region[i]] = 1;
       for (let i = 0; i < n; i++) {
-        if (strokeCost[i] > limit || constraints[i] === SURE_FOREGROUND) continue;
+        if (region[i] === 0 || touched[region[i]] === 0) continue;
         backgroundLike[i] = 1;
         labels[i] = 0;
       }
