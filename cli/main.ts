@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor, isCutoutError } from '../src/errors.ts';
 import { registerEval } from './commands/eval.ts';
-import { registerRemove } from './commands/mask.ts';
 import { registerMatte } from './commands/matte.ts';
 import { registerModels } from './commands/models.ts';
+import { registerRemove } from './commands/remove.ts';
 
 /** Exit status for a usage error (bad flags), as in sysexits' EX_USAGE. */
 const EXIT_USAGE = 64;

@@ -1,0 +1,39 @@
+/**
+ * Foreground colours where they matter: only pixels with 0 < α < 1 need an estimate (an opaque pixel's colour
+ * is its own, a transparent one's is never seen), so the multi-level estimate runs on tiles around those
+ * pixels (refine-tile-plan.ts) instead of the whole photo, and F = I elsewhere.
+ *
+ * Pure.
+ */
+import type { InterleavedF32, PlaneF32 } from '../core/image.ts';
+import { estimateForeground } from '../foreground/estimate-foreground-multilevel.ts';
+import { cropInterleaved } from '../matting/tile-plan.ts';
+import { planRefineTiles } from './refine-tile-plan.ts';
+import { cropPlane } from './refine-tiled.ts';
+
+export function estimateForegroundInBand(image: InterleavedF32, alpha: PlaneF32): InterleavedF32 {
+  const { width, height } = image;
+  const n = width * height;
+  const trimap = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = alpha.data[i];
+    trimap[i] = a <= 0 ? 0 : a >= 1 ? 255 : 128;
+  }
+  const out: InterleavedF32 = { data: image.data.slice(), width, height, channels: image.channels };
+  const tiles = planRefineTiles({ data: trimap, width, height }, { minKnown: 1 });
+  const c = image.channels;
+  for (const tile of tiles) {
+    const f = estimateForeground(cropInterleaved(image, tile.solve), cropPlane(alpha, tile.solve)).foreground;
+    const { core, solve } = tile;
+    // Only fractional pixels take the estimate: an opaque pixel's colour is exactly its own.
+    for (let y = core.y0; y < core.y1; y++) {
+      for (let x = core.x0; x < core.x1; x++) {
+        const a = alpha.data[y * width + x];
+        if (!(a > 0 && a < 1)) continue;
+        const from = ((y - solve.y0) * f.width + (x - solve.x0)) * c;
+        for (let k = 0; k < c; k++) out.data[(y * width + x) * c + k] = f.data[from + k];
+      }
+    }
+  }
+  return out;
+}

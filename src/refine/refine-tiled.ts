@@ -1,0 +1,138 @@
+/**
+ * The cascade's matting over a whole image, tile by tile: only the tiles holding unknown pixels are solved
+ * (refine-tile-plan.ts cuts them), each by
+ * `refineTile` on its crop of the image, trimap and network probability. The tile solver is passed in, so the
+ * same code runs tiles one after another here or spreads them over worker threads (pipeline/refine-pool.ts).
+ *
+ * Outside the tiles the answer is the trimap's: α = 0 or 1 and F = I (the colour of an opaque pixel is its
+ * own; that of a transparent one is never seen).
+ *
+ * Pure: typed arrays in, typed arrays out.
+ */
+import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
+import { type AbortLike, throwIfAborted } from '../matting/abort.ts';
+import {
+  cropInterleaved,
+  cropTrimap,
+  type MattingTile,
+  pasteTileCore,
+  type Rect,
+} from '../matting/tile-plan.ts';
+import { type RefineTileOptions, type RefineTileResult, refineTile } from './refine-tile.ts';
+import { planRefineTiles, type RefineTilePlanOptions } from './refine-tile-plan.ts';
+
+/** Colour samples are gathered within this fraction of the image diagonal (bench/refine.ts: 0.04 → 0.06 −2 % SAD). */
+const SAMPLE_RADIUS = 0.06;
+
+export interface RefineTileRequest {
+  image: InterleavedF32;
+  trimap: Trimap;
+  probability: PlaneF32;
+  options: Omit<RefineTileOptions, 'signal'>;
+}
+
+export type RefineTileSolver = (request: RefineTileRequest) => Promise<RefineTileResult> | RefineTileResult;
+
+export interface RefineTiledOptions {
+  tile?: Omit<RefineTileOptions, 'signal'>;
+  tiles?: RefineTilePlanOptions;
+  /** Default: `refineTile` here, one tile after another. */
+  solveTile?: RefineTileSolver;
+  onProgress?: (fraction: number) => void;
+  signal?: AbortLike;
+}
+
+export interface RefineTiledResult {
+  alpha: PlaneF32;
+  /** Foreground colour everywhere (the image's own outside the tiles); absent with tile.foreground false. */
+  foreground?: InterleavedF32;
+  unknownCount: number;
+  /** Most CG iterations of any tile. */
+  iterations: number;
+  converged: boolean;
+  tiles: MattingTile[];
+}
+
+export async function refineAlphaTiled(
+  image: InterleavedF32,
+  trimap: Trimap,
+  probability: PlaneF32,
+  options: RefineTiledOptions = {},
+): Promise<RefineTiledResult> {
+  const { width, height } = trimap;
+  const n = width * height;
+  const alpha = new Float32Array(n);
+  let unknownCount = 0;
+  for (let i = 0; i < n; i++) {
+    const t = trimap.data[i];
+    alpha[i] = t === 255 ? 1 : 0;
+    if (t !== 0 && t !== 255) unknownCount++;
+  }
+  const alphaPlane: PlaneF32 = { data: alpha, width, height };
+  const wantForeground = options.tile?.foreground !== false;
+  const foreground: InterleavedF32 | undefined = wantForeground
+    ? { data: image.data.slice(), width, height, channels: image.channels }
+    : undefined;
+  const diagonal = Math.hypot(width, height);
+  const tileOptions = {
+    ...options.tile,
+    sampleRadius: options.tile?.sampleRadius ?? Math.max(16, Math.round(SAMPLE_RADIUS * diagonal)),
+  };
+  // Largest tiles first: workers that take the next tile when free then finish close together.
+  const area = (t: MattingTile) => (t.solve.x1 - t.solve.x0) * (t.solve.y1 - t.solve.y0);
+  const tiles =
+    unknownCount > 0 ? planRefineTiles(trimap, options.tiles).sort((a, b) => area(b) - area(a)) : [];
+  const solve: RefineTileSolver =
+    options.solveTile ??
+    ((request) => refineTile(request.image, request.trimap, request.probability, request.options));
+  let done = 0;
+  let iterations = 0;
+  let converged = true;
+  await Promise.all(
+    tiles.map(async (tile) => {
+      throwIfAborted(options.signal);
+      const solved = await solve({
+        image: cropInterleaved(image, tile.solve),
+        trimap: cropTrimap(trimap, tile.solve),
+        probability: cropPlane(probability, tile.solve),
+        options: {
+          ...tileOptions,
+          keep: {
+            x0: tile.core.x0 - tile.solve.x0,
+            y0: tile.core.y0 - tile.solve.y0,
+            x1: tile.core.x1 - tile.solve.x0,
+            y1: tile.core.y1 - tile.solve.y0,
+          },
+        },
+      });
+      throwIfAborted(options.signal);
+      pasteTileCore(alphaPlane, tile, solved.alpha);
+      if (foreground && solved.foreground) pasteInterleavedCore(foreground, tile, solved.foreground);
+      iterations = Math.max(iterations, solved.iterations);
+      converged &&= solved.converged;
+      options.onProgress?.(++done / tiles.length);
+    }),
+  );
+  return { alpha: alphaPlane, foreground, unknownCount, iterations, converged, tiles };
+}
+
+export function cropPlane(plane: PlaneF32, rect: Rect): PlaneF32 {
+  const w = rect.x1 - rect.x0;
+  const h = rect.y1 - rect.y0;
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const from = (rect.y0 + y) * plane.width + rect.x0;
+    out.set(plane.data.subarray(from, from + w), y * w);
+  }
+  return { data: out, width: w, height: h };
+}
+
+function pasteInterleavedCore(target: InterleavedF32, tile: MattingTile, piece: InterleavedF32): void {
+  const { core, solve } = tile;
+  const c = target.channels;
+  const w = (core.x1 - core.x0) * c;
+  for (let y = core.y0; y < core.y1; y++) {
+    const from = ((y - solve.y0) * piece.width + (core.x0 - solve.x0)) * c;
+    target.data.set(piece.data.subarray(from, from + w), (y * target.width + core.x0) * c);
+  }
+}

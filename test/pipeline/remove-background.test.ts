@@ -1,0 +1,187 @@
+/**
+ * removeBackground() as a library: the result object, every output format decoded again, and the compose
+ * options. The coarse mask is given (a network-like mask made from the scene's true α), so the checks are
+ * about the cascade and the outputs, not about a segmenter.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import sharp from 'sharp';
+import type { PlaneF32 } from '../../src/core/image.ts';
+import { decodeImage, encodeImage } from '../../src/io/index.ts';
+import { sadError } from '../../src/metrics/index.ts';
+import { RefinePool } from '../../src/pipeline/refine-pool.ts';
+import { RemoveContext, removeBackground } from '../../src/pipeline/remove-background.ts';
+import { generateScene } from '../../src/synth/index.ts';
+import { networkLikeMask } from '../refine/network-like-mask.ts';
+import { readZip } from './zip-reader.ts';
+
+const W = 240;
+const H = 180;
+const scene = generateScene({ width: W, height: H, seed: 8, subject: 'hair', background: 'gradient' });
+const mask = networkLikeMask(scene.alpha);
+let photo: Buffer;
+
+async function raw(bytes: Uint8Array) {
+  const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
+  return { data, info };
+}
+
+describe('removeBackground()', () => {
+  const pool = new RefinePool(2);
+  before(async () => {
+    photo = await encodeImage({ colour: scene.image }, { format: 'png' });
+  });
+  after(() => pool.close());
+
+  test('the result object: alpha, foreground, encoded PNG, engine, model and per-stage timings', async () => {
+    const result = await removeBackground(photo, { maskSource: mask, name: 'scene.png' });
+    assert.equal(result.engine, 'mask');
+    assert.equal(result.model, 'mask');
+    assert.equal(result.refine, 'matting');
+    assert.deepEqual(
+      [result.width, result.height, result.alpha.width, result.foreground.channels],
+      [W, H, W, 3],
+    );
+    assert.ok(result.unknownPixels > 0);
+    assert.ok(sadError(result.alpha, scene.alpha) < 0.8 * sadError(mask, scene.alpha));
+    for (const stage of [
+      'decode',
+      'segment',
+      'trimap',
+      'matting',
+      'foreground',
+      'compose',
+      'encode',
+      'total',
+    ] as const) {
+      assert.ok(result.timings[stage] >= 0, stage);
+    }
+    assert.ok(result.timings.total >= result.timings.matting + result.timings.encode);
+    const { data, info } = await raw(result.encoded!.bytes);
+    assert.deepEqual(
+      [result.encoded!.format, result.encoded!.mimeType, info.width, info.height, info.channels],
+      ['png', 'image/png', W, H, 4],
+    );
+    // 8-bit PNG: alpha exact to the rounding; colour is the estimated foreground.
+    for (let i = 0; i < W * H; i++) {
+      assert.equal(data[i * 4 + 3], Math.round(result.alpha.data[i] * 255), `alpha at ${i}`);
+      if (result.alpha.data[i] > 0)
+        assert.equal(data[i * 4], Math.round(result.foreground.data[i * 3] * 255));
+    }
+  });
+
+  test('every output format decodes again to the same picture', async () => {
+    const ctx = (format: string, extra: Record<string, unknown> = {}) =>
+      new RemoveContext({ format: format as 'png', ...extra }, { pool });
+    const reference = await removeBackground(photo, { maskSource: mask }, ctx('png'));
+    const alpha = reference.alpha.data;
+    // Budgets in 8-bit levels: worst pixel and mean (AVIF at its default quality 60 is lossy on alpha too).
+    for (const [format, worstBudget, meanBudget] of [
+      ['webp', 4, 0.5],
+      ['avif', 32, 1.5],
+      ['tiff', 0, 0],
+    ] as const) {
+      const result = await removeBackground(photo, { maskSource: mask }, ctx(format));
+      const { data, info } = await raw(result.encoded!.bytes);
+      assert.equal(info.channels, 4, format);
+      let worst = 0;
+      let sum = 0;
+      for (let i = 0; i < W * H; i++) {
+        const d = Math.abs(data[i * 4 + 3] - Math.round(alpha[i] * 255));
+        worst = Math.max(worst, d);
+        sum += d;
+      }
+      assert.ok(worst <= worstBudget, `${format}: alpha off by ${worst}`);
+      assert.ok(sum / (W * H) <= meanBudget, `${format}: alpha off by ${sum / (W * H)} on average`);
+    }
+    // JPEG cannot hold alpha: flattened on white unless a background is given.
+    const jpeg = await removeBackground(photo, { maskSource: mask }, ctx('jpg'));
+    assert.equal(jpeg.encoded!.extension, 'jpg');
+    const flat = await raw(jpeg.encoded!.bytes);
+    assert.equal(flat.info.channels, 3);
+    let error = 0;
+    for (let i = 0; i < W * H; i++) {
+      const expected = 255 * (alpha[i] * reference.foreground.data[i * 3] + (1 - alpha[i]));
+      error += Math.abs(flat.data[i * 3] - expected);
+    }
+    assert.ok(error / (W * H) < 3, `mean JPEG error ${error / (W * H)}`);
+    // zip: color.jpg (the colour, unflattened) + alpha.png (the matte, exact).
+    const zip = await removeBackground(photo, { maskSource: mask }, ctx('zip'));
+    assert.equal(zip.encoded!.mimeType, 'application/zip');
+    const entries = readZip(zip.encoded!.bytes);
+    assert.deepEqual(
+      entries.map((e) => e.name),
+      ['color.jpg', 'alpha.png'],
+    );
+    const colour = await sharp(entries[0].data).metadata();
+    assert.deepEqual([colour.format, colour.width, colour.height], ['jpeg', W, H]);
+    assert.equal((await sharp(entries[1].data).metadata()).channels, 1);
+    const matte = await sharp(entries[1].data).extractChannel(0).raw().toBuffer();
+    for (let i = 0; i < W * H; i++) assert.equal(matte[i], Math.round(alpha[i] * 255));
+  });
+
+  test('premultiplied, mask only, crop with margin, max size', async () => {
+    const pre = await removeBackground(photo, { maskSource: mask, premultiplied: true });
+    const { data } = await raw(pre.encoded!.bytes);
+    for (let i = 0; i < W * H; i += 7) {
+      const expected = Math.round(pre.foreground.data[i * 3] * pre.alpha.data[i] * 255);
+      assert.ok(Math.abs(data[i * 4] - expected) <= 1, `premultiplied red at ${i}`);
+    }
+    const matte = await removeBackground(photo, { maskSource: mask, maskOnly: true, format: 'webp' });
+    const decoded = await decodeImage(matte.encoded!.bytes);
+    assert.equal(decoded.alpha, undefined);
+    const cropped = await removeBackground(photo, { maskSource: mask, crop: true, margin: '4px' });
+    const box = cropped.crop!;
+    assert.ok(box.x0 > 0 || box.y0 > 0 || box.x1 < W || box.y1 < H, 'the subject does not fill the frame');
+    const meta = await sharp(cropped.encoded!.bytes).metadata();
+    assert.deepEqual([meta.width, meta.height], [box.x1 - box.x0, box.y1 - box.y0]);
+    const small = await removeBackground(photo, { maskSource: mask, maxSize: 120 });
+    assert.deepEqual([small.width, small.height], [120, 90]);
+    assert.deepEqual([(await sharp(small.encoded!.bytes).metadata()).width], [120]);
+  });
+
+  test('--bg: a colour, an image fitted to cover, and blur give opaque images', async () => {
+    const red = await removeBackground(photo, { maskSource: mask, bg: '#ff0000' });
+    const { data, info } = await raw(red.encoded!.bytes);
+    assert.equal(info.channels, 3);
+    const corner = 0; // background there: α = 0 → pure red
+    assert.equal(red.alpha.data[corner], 0);
+    assert.deepEqual([data[0], data[1], data[2]], [255, 0, 0]);
+    const translucent = await removeBackground(photo, { maskSource: mask, bg: 'rgba(0,0,255,0.5)' });
+    assert.equal((await raw(translucent.encoded!.bytes)).info.channels, 4);
+    const blurred = await removeBackground(photo, { maskSource: mask, bg: 'blur' });
+    assert.equal((await raw(blurred.encoded!.bytes)).info.channels, 3);
+    await assert.rejects(removeBackground(photo, { maskSource: mask, bg: 'no/such/file.jpg' }), {
+      code: 'CUTOUT_E_INVALID_OPTION',
+      message: /--bg 'no\/such\/file.jpg' is neither a colour/,
+    });
+  });
+
+  test('tiles on worker threads give the same matte as tiles on this thread', async () => {
+    const here = await removeBackground(
+      photo,
+      { maskSource: mask, encode: false },
+      new RemoveContext({}, { pool: false }),
+    );
+    const there = await removeBackground(
+      photo,
+      { maskSource: mask, encode: false },
+      new RemoveContext({}, { pool }),
+    );
+    assert.equal(here.encoded, undefined);
+    assert.deepEqual(there.alpha.data, here.alpha.data);
+  });
+
+  test('a bad input is a coded error that names it', async () => {
+    await assert.rejects(
+      removeBackground(new Uint8Array([1, 2, 3]), { maskSource: mask, name: 'upload.png' }),
+      {
+        code: 'CUTOUT_E_INPUT_UNSUPPORTED',
+        message: /^upload\.png: /,
+      },
+    );
+    const wrong: PlaneF32 = { data: new Float32Array(10 * 20), width: 10, height: 20 };
+    const stretched = await removeBackground(photo, { maskSource: wrong, refine: 'none', encode: false });
+    assert.match(stretched.warnings[0], /stretched to fit/);
+  });
+});

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Trimap } from '../../src/core/image.ts';
+import { planRefineTiles } from '../../src/refine/refine-tile-plan.ts';
+
+function ring(width: number, height: number, inner: number, outer: number): Trimap {
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const d = Math.hypot(x - width / 2, y - height / 2);
+      data[y * width + x] = d < inner ? 255 : d < outer ? 128 : 0;
+    }
+  }
+  return { data, width, height };
+}
+
+test('cores partition the unknown pixels; every tile holds its core and both kinds of known pixel', () => {
+  const trimap = ring(300, 200, 60, 75);
+  const tiles = planRefineTiles(trimap, { tileSize: 64, margin: 8, minKnown: 10 });
+  const covered = new Uint8Array(trimap.data.length);
+  for (const { core, solve } of tiles) {
+    assert.ok(solve.x0 <= core.x0 && solve.y0 <= core.y0 && solve.x1 >= core.x1 && solve.y1 >= core.y1);
+    let fg = 0;
+    let bg = 0;
+    for (let y = solve.y0; y < solve.y1; y++) {
+      for (let x = solve.x0; x < solve.x1; x++) {
+        const t = trimap.data[y * 300 + x];
+        if (t === 255) fg++;
+        if (t === 0) bg++;
+      }
+    }
+    assert.ok(fg >= 10 && bg >= 10, `tile ${JSON.stringify(core)} holds ${fg} fg, ${bg} bg`);
+    for (let y = core.y0; y < core.y1; y++) for (let x = core.x0; x < core.x1; x++) covered[y * 300 + x]++;
+  }
+  for (let i = 0; i < covered.length; i++) {
+    if (trimap.data[i] === 128) assert.equal(covered[i], 1, `unknown pixel ${i} in ${covered[i]} cores`);
+    else assert.ok(covered[i] <= 1);
+  }
+});
+
+test('the margin reaches 1.5× the farthest an unknown pixel of the core lies from a known one', () => {
+  // A band 41 px wide: its middle lies 20–21 px from known pixels, so margins are at least 30.
+  const width = 400;
+  const height = 100;
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) data[y * width + x] = x < 180 ? 0 : x <= 220 ? 128 : 255;
+  const tiles = planRefineTiles({ data, width, height }, { tileSize: 200, margin: 4, minKnown: 1 });
+  assert.equal(tiles.length, 2);
+  for (const { core, solve } of tiles) {
+    const grown = Math.max(core.x0 - solve.x0, solve.x1 - core.x1);
+    assert.ok(grown >= 30, `margin ${grown}`);
+  }
+});
+
+test('a wide unknown region grows its tile until both kinds of known pixel are inside', () => {
+  // Known background only at the far left, known foreground only at the far right.
+  const width = 512;
+  const height = 64;
+  const data = new Uint8Array(width * height).fill(128);
+  for (let y = 0; y < height; y++) {
+    data[y * width] = 0;
+    data[y * width + width - 1] = 255;
+  }
+  const tiles = planRefineTiles({ data, width, height }, { tileSize: 128, margin: 8, minKnown: 1 });
+  for (const { solve } of tiles) assert.deepEqual([solve.x0, solve.x1], [0, width]);
+});
+
+test('no unknown pixels, no tiles', () => {
+  assert.deepEqual(planRefineTiles({ data: new Uint8Array(100).fill(255), width: 10, height: 10 }), []);
+});
