@@ -10,6 +10,7 @@ import { registerEval } from './commands/eval.ts';
 import { registerMatte } from './commands/matte.ts';
 import { registerModels } from './commands/models.ts';
 import { registerRemove } from './commands/remove.ts';
+import { registerServe } from './commands/serve.ts';
 
 /** Exit status for a usage error (bad flags), as in sysexits' EX_USAGE. */
 const EXIT_USAGE = 64;
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerMatte(program);
   registerModels(program);
   registerRemove(program);
+  registerServe(program);
   return program;
 }
 
