@@ -71,7 +71,16 @@ const KNOWN = new Set<string>([
 ]);
 
 /** remove.bg's foreground types (its `type` parameter and X-Type header). */
-export const REMOVEBG_TYPES = ['auto', 'person', 'product', 'animal', 'car', 'transportation', 'graphic', 'other'];
+export const REMOVEBG_TYPES = [
+  'auto',
+  'person',
+  'product',
+  'animal',
+  'car',
+  'transportation',
+  'graphic',
+  'other',
+];
 
 export interface RemovebgParams {
   /** Pixel budget of the processed image; undefined = original. */
@@ -130,7 +139,8 @@ export function parseRemovebgParams(
     throw bad(`size must be one of preview, small, regular, medium, hd, full, 4k, 50MP, auto; got '${size}'`);
   }
   const type = (get('type') ?? 'auto').toLowerCase();
-  if (!REMOVEBG_TYPES.includes(type)) throw bad(`type must be one of ${REMOVEBG_TYPES.join(', ')}; got '${type}'`);
+  if (!REMOVEBG_TYPES.includes(type))
+    throw bad(`type must be one of ${REMOVEBG_TYPES.join(', ')}; got '${type}'`);
   if (get('type_level') !== undefined)
     throw unsupported('type_level: cutout does not classify the foreground');
   if (get('add_shadow') !== undefined && bool('add_shadow', get('add_shadow'))) {
