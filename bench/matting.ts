@@ -10,7 +10,8 @@
  *
  * Reads ../shared/data/alphamatting; exits with a message when it is absent.
  */
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,6 +25,19 @@ import { MattingPool } from '../src/pipeline/matting-pool.ts';
 import { generateScene } from '../src/synth/index.ts';
 import { countTrimap } from '../src/trimap/quantise-trimap.ts';
 import { trimapFromAlpha } from '../src/trimap/trimap-from-alpha.ts';
+
+// Restart with the memory-measurement settings (see withPeakRss) unless they are in force.
+const MMAP_THRESHOLD = '131072';
+if (
+  typeof (globalThis as { gc?: unknown }).gc !== 'function' ||
+  process.env.MALLOC_MMAP_THRESHOLD_ !== MMAP_THRESHOLD
+) {
+  const child = spawnSync(process.execPath, ['--expose-gc', ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, MALLOC_MMAP_THRESHOLD_: MMAP_THRESHOLD },
+  });
+  process.exit(child.status ?? 1);
+}
 
 const root = resolve(import.meta.dirname, '..');
 const data = resolve(root, '..', 'shared', 'data', 'alphamatting');
@@ -79,16 +93,54 @@ async function loadCases(): Promise<Case[]> {
   return cases;
 }
 
-/** Samples the process's RSS (main thread and workers) while `run` works on the workers. */
-async function withPeakRss<T>(run: () => Promise<T>): Promise<{ value: T; baseline: number; peak: number }> {
-  const baseline = process.memoryUsage.rss();
+/**
+ * Peak memory of one image, made independent of what ran before it. Three things make a plain RSS delta in a
+ * long-lived process unreliable: garbage from earlier images that the GC has not yet collected (it may be
+ * collected during the image, hiding the image's own growth, or not, inflating the baseline), freed memory
+ * that glibc keeps in its heap and hands out again without the RSS growing, and peaks between two samples.
+ * So the benchmark runs with --expose-gc and MALLOC_MMAP_THRESHOLD_=131072 (it restarts itself with both):
+ * before each image every thread (main and matting workers) runs a full GC twice, 50 ms apart, which with a fixed mmap
+ * threshold returns every freed typed array to the system at once; the baseline is the RSS after that;
+ * the peak is the kernel's own high-water mark (VmHWM, reset through /proc/self/clear_refs), so nothing
+ * between samples is missed. Worker threads live in the same process, so their memory is counted.
+ * Where /proc is not writable (not Linux), RSS is sampled every 5 ms instead.
+ */
+const collect = (globalThis as { gc?: () => void }).gc;
+const procPeak = (() => {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+function statusBytes(field: 'VmHWM' | 'VmRSS'): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
+  return match ? Number(match[1]) * 1024 : 0;
+}
+
+async function withPeakRss<T>(
+  pool: MattingPool,
+  run: () => Promise<T>,
+): Promise<{ value: T; baseline: number; peak: number }> {
+  // Twice, with a pause: V8 frees the backing stores of dead typed arrays on a background thread.
+  for (let round = 0; round < 2; round++) {
+    await pool.collectGarbage();
+    collect?.();
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  if (procPeak) writeFileSync('/proc/self/clear_refs', '5');
+  const baseline = procPeak ? statusBytes('VmRSS') : process.memoryUsage.rss();
   let peak = baseline;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 5);
+  const timer = procPeak
+    ? undefined
+    : setInterval(() => {
+        peak = Math.max(peak, process.memoryUsage.rss());
+      }, 5);
   try {
     const value = await run();
-    peak = Math.max(peak, process.memoryUsage.rss());
+    peak = procPeak ? statusBytes('VmHWM') : Math.max(peak, process.memoryUsage.rss());
     return { value, baseline, peak };
   } finally {
     clearInterval(timer);
@@ -96,7 +148,7 @@ async function withPeakRss<T>(run: () => Promise<T>): Promise<{ value: T; baseli
 }
 
 async function runCase(pool: MattingPool, method: string, item: Case, trimap: Trimap): Promise<Row> {
-  const { value, baseline, peak } = await withPeakRss(() =>
+  const { value, baseline, peak } = await withPeakRss(pool, () =>
     matteImage(item.image, trimap, {
       method,
       tiles: { tileSize },
@@ -165,7 +217,7 @@ async function runLargeScene(pool: MattingPool): Promise<string> {
     trimap = trimapFromAlpha(scene.alpha, radius);
   }
   const unknown = countTrimap(trimap).unknown;
-  const { value, baseline, peak } = await withPeakRss(() =>
+  const { value, baseline, peak } = await withPeakRss(pool, () =>
     matteImage(scene.image, trimap, { solveTile: (image, tile) => pool.solve(image, tile, {}) }),
   );
   const pixels = trimap.data.length;
@@ -220,7 +272,11 @@ matting tiles on ${threads} worker thread(s).
 
 Data: \`../shared/data/alphamatting\` (${cases.length} images, about 800×600). Scores over the trimap's unknown region,
 DESIGN.md definitions: SAD = Σ|p−g|/1000, MSE ×10³, Grad and Conn /1000. Times are of a warm process, decoding
-excluded. "Δ bytes/px" is the peak resident memory above the process's baseline before the image, per image pixel.
+excluded. "Δ bytes/px" is the peak resident memory (main thread and matting workers: one process) above the
+baseline before the image, per image pixel. Measured so that earlier images do not leak into it: the process runs
+with --expose-gc and MALLOC_MMAP_THRESHOLD_=131072; before each image every thread runs a full GC twice (freed typed
+arrays then go straight back to the system), the baseline is the RSS after that, and the peak is the kernel's
+high-water mark VmHWM, reset through /proc/self/clear_refs before the image (${procPeak ? 'used in this run' : 'not available here: RSS sampled every 5 ms'}).
 
 Reference (the matting issue, measured on this kind of machine, trimap1): pymatting 1.1.15 closed-form 1.64 s/image,
 SAD 4.63, MSE 20.0, Grad 9.64, Conn 4.27; learning-based SAD 4.49 (9.0 s); KNN SAD 4.57 (9.6 s); OpenCV 4.6

@@ -18,42 +18,29 @@
  * either side.
  */
 
-import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
-import { type AbortLike, throwIfAborted } from './abort.ts';
+import type { InterleavedF32, Trimap } from '../core/image.ts';
+import { throwIfAborted } from './abort.ts';
 import { buildClosedFormSystem } from './closed-form-laplacian.ts';
-import { solveMattingSystem } from './solve-matting-system.ts';
+import {
+  type LaplacianMattingResult,
+  type LaplacianSolveOptions,
+  solveLaplacianSystem,
+} from './solve-matting-system.ts';
 
-export interface ClosedFormOptions {
+/**
+ * The Laplacian methods' solver options, with closed-form's defaults: tolerance 1e-5 (see above), at most
+ * 2000 iterations (then `converged: false`), preconditioner 'ichol' (the others are for comparison and take
+ * hundreds to thousands of iterations), drop threshold 5e-4 (see above), order 'rcm'. Progress runs through
+ * building, factoring, then CG (by the fall of the residual on a log scale); the signal is checked between
+ * the stages and between CG iterations.
+ */
+export interface ClosedFormOptions extends LaplacianSolveOptions {
   /** Window covariance regularisation ε. Default 1e-7 (pymatting's). */
   epsilon?: number;
-  /** Relative residual ‖b − Ax‖/‖b‖ at which CG stops. Default 1e-5 (see above). */
-  tolerance?: number;
-  /** CG iteration cap; when reached the result is returned with `converged: false`. Default 2000. */
-  maxIterations?: number;
-  /** Default 'ichol'; the others are for comparison (and take hundreds to thousands of iterations). */
-  preconditioner?: 'ichol' | 'jacobi' | 'none';
-  /** Drop threshold of the incomplete Cholesky factor. Default 5e-4 (see above). */
-  icholThreshold?: number;
-  /** Unknown numbering (see closed-form-laplacian.ts). Default 'rcm'. */
-  order?: 'rcm' | 'scan';
-  /** Progress in [0, 1]: building, factoring, then CG (by the fall of the residual on a log scale). */
-  onProgress?: (fraction: number) => void;
-  /** Checked between the stages and between CG iterations; aborting throws the signal's reason. */
-  signal?: AbortLike;
 }
 
-export interface ClosedFormResult {
-  /** α for every pixel: the trimap's 0 or 1 where known, the clipped solution where unknown. */
-  alpha: PlaneF32;
-  unknownCount: number;
-  iterations: number;
-  relativeResidual: number;
-  converged: boolean;
-  /** Milliseconds spent building the system, factoring the preconditioner and iterating. */
-  timings: { build: number; factor: number; solve: number };
-  /** The incomplete Cholesky factor: stored entries, rewinds after a pivot breakdown, largest shift. */
-  factor: { entries: number; rewinds: number; maxShift: number };
-}
+/** What every Laplacian method returns; `factor` is the incomplete Cholesky factor's size and shifts. */
+export type ClosedFormResult = LaplacianMattingResult;
 
 // Share of the progress bar taken by building the system (reported once the solve starts).
 const BUILT = 0.15;
@@ -66,13 +53,10 @@ export function estimateAlphaClosedForm(
   const { onProgress, signal } = options;
   throwIfAborted(signal);
   const started = performance.now();
-  const { matrix, rhs, pixels } = buildClosedFormSystem(image, trimap, {
-    epsilon: options.epsilon,
-    order: options.order,
-  });
+  const system = buildClosedFormSystem(image, trimap, { epsilon: options.epsilon, order: options.order });
   const built = performance.now();
   throwIfAborted(signal);
-  const solved = solveMattingSystem(matrix, rhs, pixels, trimap, {
+  return solveLaplacianSystem(system, trimap, built - started, {
     tolerance: options.tolerance ?? 1e-5,
     maxIterations: options.maxIterations ?? 2000,
     preconditioner: options.preconditioner,
@@ -82,13 +66,4 @@ export function estimateAlphaClosedForm(
     progressStart: BUILT,
     signal,
   });
-  return {
-    alpha: solved.alpha,
-    unknownCount: matrix.n,
-    iterations: solved.iterations,
-    relativeResidual: solved.relativeResidual,
-    converged: solved.converged,
-    timings: { build: built - started, ...solved.timings },
-    factor: solved.factor,
-  };
 }

@@ -6,30 +6,17 @@
  */
 
 import type { InterleavedF32, Trimap } from '../core/image.ts';
-import type { AbortLike } from './abort.ts';
 import { buildLearningBasedSystem } from './learning-based-laplacian.ts';
 import {
   type LaplacianMattingResult,
-  type MattingPreconditioner,
-  solveMattingSystem,
+  type LaplacianSolveOptions,
+  solveLaplacianSystem,
 } from './solve-matting-system.ts';
 
-export interface LearningBasedOptions {
+/** Solver options as for every Laplacian method: tolerance default 1e-7, preconditioner 'ichol', order 'rcm'. */
+export interface LearningBasedOptions extends LaplacianSolveOptions {
   /** Ridge regulariser ε of the local regressions. Default 1e-7 (pymatting's). */
   epsilon?: number;
-  /** Relative residual ‖b − Ax‖/‖b‖ at which CG stops. Default 1e-7. */
-  tolerance?: number;
-  /** CG iteration cap. Default 10000. */
-  maxIterations?: number;
-  /** Default 'ichol'. */
-  preconditioner?: MattingPreconditioner;
-  /** Drop threshold of the incomplete Cholesky factor. */
-  icholThreshold?: number;
-  /** Unknown numbering (see learning-based-laplacian.ts). */
-  order?: 'rcm' | 'scan';
-  /** Progress in [0, 1] (an estimate: CG's remaining iterations are not known in advance). */
-  onProgress?: (fraction: number) => void;
-  signal?: AbortLike;
 }
 
 export type LearningBasedResult = LaplacianMattingResult;
@@ -40,19 +27,10 @@ export function estimateAlphaLearningBased(
   options: LearningBasedOptions = {},
 ): LearningBasedResult {
   const t0 = performance.now();
-  const { matrix, rhs, pixels } = buildLearningBasedSystem(image, trimap, {
+  const system = buildLearningBasedSystem(image, trimap, {
     epsilon: options.epsilon,
     order: options.order,
   });
   const build = performance.now() - t0;
-  const solved = solveMattingSystem(matrix, rhs, pixels, trimap, { ...options, progressStart: 0.2 });
-  return {
-    alpha: solved.alpha,
-    unknownCount: matrix.n,
-    iterations: solved.iterations,
-    relativeResidual: solved.relativeResidual,
-    converged: solved.converged,
-    timings: { build, factor: solved.timings.factor, solve: solved.timings.solve },
-    factor: solved.factor,
-  };
+  return solveLaplacianSystem(system, trimap, build, { ...options, progressStart: 0.2 });
 }

@@ -202,11 +202,13 @@ export function incompleteCholesky(
     j++;
   }
 
+  // Views, not copies: a copy would hold the factor twice at the peak, and the pages of the unused
+  // capacity were never written, so they take no memory.
   return {
     n,
     colStart,
-    rows: rows.slice(0, nnz),
-    values: vals.slice(0, nnz),
+    rows: rows.subarray(0, nnz),
+    values: vals.subarray(0, nnz),
     inverseDiagonal,
     rewinds,
     maxShift,

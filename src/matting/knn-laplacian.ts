@@ -119,7 +119,12 @@ export function buildKnnSystem(
 
   const diagonal = new Float64Array(n);
   const rhs = new Float64Array(n);
-  const links = new LinkList(n * 8);
+  // Only an unknown pixel's own search links two unknowns (a known pixel's links go to the diagonal and
+  // the right-hand side), and each such link is pushed twice: this is the most the list can hold, so it
+  // never grows (growing by doubling held the old and the new list at once).
+  let linkCapacity = 0;
+  for (const pass of passes) linkCapacity += 2 * n * (pass.neighbours - 1);
+  const links = new LinkList(linkCapacity);
   // A directed link a → b of affinity w adds w/2 to W_ab and to W_ba.
   const link = (a: number, b: number, w: number): void => {
     const half = 0.5 * w;
@@ -435,18 +440,21 @@ function pixelFeatures(
   return out;
 }
 
-/** Growable list of off-diagonal affinities (row, column, weight) between unknowns. */
+/**
+ * Growable list of off-diagonal affinities (row, column, weight) between unknowns. Weights are Float32:
+ * binary affinities are halves (exact), soft ones are stored in Float32 in the matrix anyway.
+ */
 class LinkList {
   rows: Int32Array;
   columns: Int32Array;
-  weights: Float64Array;
+  weights: Float32Array;
   length = 0;
 
   constructor(capacity: number) {
     const c = Math.max(16, capacity);
     this.rows = new Int32Array(c);
     this.columns = new Int32Array(c);
-    this.weights = new Float64Array(c);
+    this.weights = new Float32Array(c);
   }
 
   push(row: number, column: number, weight: number): void {
@@ -458,7 +466,7 @@ class LinkList {
       const columns = new Int32Array(c);
       columns.set(this.columns);
       this.columns = columns;
-      const weights = new Float64Array(c);
+      const weights = new Float32Array(c);
       weights.set(this.weights);
       this.weights = weights;
     }
@@ -477,7 +485,7 @@ function assembleLaplacian(n: number, diagonal: Float64Array, links: LinkList): 
   for (let u = 0; u < n; u++) count[u + 1] += count[u];
   // Bucket the links by row.
   const bucketColumns = new Int32Array(length);
-  const bucketWeights = new Float64Array(length);
+  const bucketWeights = new Float32Array(length);
   const fill = count.slice(0, n);
   for (let e = 0; e < length; e++) {
     const at = fill[rows[e]]++;
@@ -487,7 +495,7 @@ function assembleLaplacian(n: number, diagonal: Float64Array, links: LinkList): 
   // Merge repeated columns within each row.
   const rowStart = new Int32Array(n + 1);
   const outColumns = new Int32Array(length + n);
-  const outValues = new Float64Array(length + n); // merged in Float64, stored as Float32
+  const outValues = new Float32Array(length + n);
   const slot = new Int32Array(n).fill(-1);
   let nnz = 0;
   for (let u = 0; u < n; u++) {
@@ -508,10 +516,6 @@ function assembleLaplacian(n: number, diagonal: Float64Array, links: LinkList): 
     }
     rowStart[u + 1] = nnz;
   }
-  return {
-    n,
-    rowStart,
-    columns: outColumns.slice(0, nnz),
-    values: Float32Array.from(outValues.subarray(0, nnz)),
-  };
+  // Views, not copies (a copy would hold the matrix twice); the unused tails were never written.
+  return { n, rowStart, columns: outColumns.subarray(0, nnz), values: outValues.subarray(0, nnz) };
 }

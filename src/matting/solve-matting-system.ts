@@ -51,6 +51,44 @@ export interface LaplacianMattingResult {
   factor: { entries: number; rewinds: number; maxShift: number };
 }
 
+/** The solver options the Laplacian methods (learning-based, KNN) expose alike. */
+export interface LaplacianSolveOptions {
+  /** Relative residual ‖b − Ax‖/‖b‖ at which CG stops. Default 1e-7. */
+  tolerance?: number;
+  /** CG iteration cap. Default 10000. */
+  maxIterations?: number;
+  preconditioner?: MattingPreconditioner;
+  /** Drop threshold of the incomplete Cholesky factor. */
+  icholThreshold?: number;
+  /** Unknown numbering: reverse Cuthill–McKee or row-major (each method documents its default). */
+  order?: 'rcm' | 'scan';
+  /** Progress in [0, 1] (an estimate: CG's remaining iterations are not known in advance). */
+  onProgress?: (fraction: number) => void;
+  signal?: AbortLike;
+}
+
+/**
+ * Solves a built system and reports it as the Laplacian methods do; `build` is the milliseconds spent
+ * building it.
+ */
+export function solveLaplacianSystem(
+  system: { matrix: CsrMatrix; rhs: Float64Array; pixels: Int32Array },
+  trimap: Trimap,
+  build: number,
+  options: SolveMattingSystemOptions,
+): LaplacianMattingResult {
+  const solved = solveMattingSystem(system.matrix, system.rhs, system.pixels, trimap, options);
+  return {
+    alpha: solved.alpha,
+    unknownCount: system.matrix.n,
+    iterations: solved.iterations,
+    relativeResidual: solved.relativeResidual,
+    converged: solved.converged,
+    timings: { build, ...solved.timings },
+    factor: solved.factor,
+  };
+}
+
 export function solveMattingSystem(
   matrix: CsrMatrix,
   rhs: Float64Array,

@@ -7,10 +7,10 @@ import { Worker } from 'node:worker_threads';
 import type { InterleavedF32, Trimap } from '../core/image.ts';
 import { CutoutError, ERROR_CODES, type ErrorCode } from '../errors.ts';
 import type { TileSolution } from '../matting/estimate-alpha-tiled.ts';
-import type { TileRequest } from './matting-worker.ts';
+import type { CollectRequest, TileRequest } from './matting-worker.ts';
 
 interface Pending {
-  resolve: (solution: TileSolution) => void;
+  resolve: (solution: TileSolution | undefined) => void;
   reject: (error: Error) => void;
 }
 
@@ -36,7 +36,7 @@ export class MattingPool {
     slot.busy++;
     slot.worker.ref();
     return new Promise<TileSolution>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve: (solution) => resolve(solution!), reject });
       const request: TileRequest = { id, image, trimap, options };
       // The crops are the pool's own copies: hand their memory over instead of copying again.
       slot.worker.postMessage(request, [image.data.buffer as ArrayBuffer, trimap.data.buffer as ArrayBuffer]);
@@ -44,6 +44,26 @@ export class MattingPool {
       slot.busy--;
       if (slot.busy === 0) slot.worker.unref();
     });
+  }
+
+  /**
+   * A full garbage collection on every started worker (and nothing more): for memory measurements, in a
+   * process started with --expose-gc; without it the workers just answer.
+   */
+  async collectGarbage(): Promise<void> {
+    await Promise.all(
+      this.slots.map((slot) =>
+        new Promise<void>((resolve, reject) => {
+          const id = this.nextId++;
+          this.pending.set(id, { resolve: () => resolve(), reject });
+          slot.worker.ref();
+          const request: CollectRequest = { id, collect: true };
+          slot.worker.postMessage(request);
+        }).finally(() => {
+          if (slot.busy === 0) slot.worker.unref();
+        }),
+      ),
+    );
   }
 
   async close(): Promise<void> {
@@ -67,11 +87,16 @@ export class MattingPool {
     const worker = new Worker(new URL('./matting-worker-entry.mjs', import.meta.url));
     worker.on(
       'message',
-      (message: { id: number; solution?: TileSolution; error?: Record<string, string> }) => {
+      (message: {
+        id: number;
+        solution?: TileSolution;
+        collected?: true;
+        error?: Record<string, string>;
+      }) => {
         const pending = this.pending.get(message.id);
         if (!pending) return;
         this.pending.delete(message.id);
-        if (message.solution) pending.resolve(message.solution);
+        if (message.solution || message.collected) pending.resolve(message.solution);
         else pending.reject(reviveError(message.error ?? {}));
       },
     );

@@ -10,7 +10,19 @@ export interface TileRequest {
   options: Omit<MattingOptions, 'onProgress' | 'signal'> & { method?: string };
 }
 
-parentPort!.on('message', ({ id, image, trimap, options }: TileRequest) => {
+/** Asks the worker to run a full garbage collection (when the process has --expose-gc), for measurements. */
+export interface CollectRequest {
+  id: number;
+  collect: true;
+}
+
+parentPort!.on('message', (request: TileRequest | CollectRequest) => {
+  if ('collect' in request) {
+    (globalThis as { gc?: () => void }).gc?.();
+    parentPort!.postMessage({ id: request.id, collected: true });
+    return;
+  }
+  const { id, image, trimap, options } = request;
   try {
     const { alpha, iterations, unknownCount, converged } = estimateAlpha(image, trimap, options);
     parentPort!.postMessage({ id, solution: { alpha, iterations, unknownCount, converged } }, [
