@@ -14,18 +14,33 @@
  * model that is installed, else to the classical engines (the chroma key when the photo's frame is a green or
  * blue screen, the studio segmenter otherwise). A model the user names is never replaced: its failure is
  * the run's error.
+ *
+ * Prompts (`box`, `strokes`): the studio segmenter is the engine that cuts by them (outside the box is
+ * background, strokes fix their pixels and steer the colour models). So with `engine: 'auto'`, a prompt — or
+ * an option of the classical engines (`shadows`, `tolerance`, `softness`) — picks the classical engines
+ * directly, without looking for a model. Every other engine's map gets them imposed afterwards: zero outside
+ * the box, 1/0 under foreground/background strokes (in the chroma key's trimap too), so a network or a mask
+ * still honours them, though nothing inside the box is re-cut.
  */
 import { stat } from 'node:fs/promises';
 import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
 import { resizePlane } from '../core/resize-plane.ts';
-import { type CutoutError, isCutoutError } from '../errors.ts';
-import { type DecodeOptions, decodeMatte, type ImageSource } from '../io/decode.ts';
+import { CutoutError, isCutoutError } from '../errors.ts';
+import { type DecodeOptions, decodeImage, decodeMatte, type ImageSource } from '../io/decode.ts';
 import type { DownloadProgress } from '../models/download.ts';
 import { modelFilePath, modelsDirectory } from '../models/model-store.ts';
 import { findRegistryEntry } from '../models/registry.ts';
 import { resolveModel } from '../models/resolve-model.ts';
 import { chromaKey } from '../segment/chroma-key.ts';
 import { detectChromaBackground } from '../segment/chroma-screen.ts';
+import {
+  applyPrompts,
+  type Box,
+  clipBox,
+  fitStrokes,
+  parseBox,
+  strokesFromImage,
+} from '../segment/prompts.ts';
 import { segmentStudio } from '../segment/studio/segment-studio.ts';
 import type { ResolvedRemoveOptions } from './options.ts';
 
@@ -101,6 +116,7 @@ type Decision = { kind: 'model'; model?: string } | { kind: 'classical' };
  */
 export class EngineSelector {
   private decision?: Promise<Decision>;
+  private strokes?: Promise<Trimap>;
 
   constructor(
     private readonly options: ResolvedRemoveOptions,
@@ -118,20 +134,62 @@ export class EngineSelector {
     decode?: DecodeOptions,
   ): Promise<CoarseMask> {
     const started = performance.now();
-    const finish = (partial: Omit<CoarseMask, 'milliseconds'>): CoarseMask => ({
-      ...partial,
-      milliseconds: performance.now() - started,
-    });
+    const prompts = await this.prompts(image, decode);
+    const finish = (partial: Omit<CoarseMask, 'milliseconds'>): CoarseMask => {
+      // The studio segmenter applied the prompts itself; everyone else's map gets them imposed.
+      if (partial.engine !== 'studio') {
+        applyPrompts(partial.probability, prompts.box, prompts.strokes, partial.trimap);
+      }
+      return { ...partial, milliseconds: performance.now() - started };
+    };
     if (mask !== undefined) return finish(await maskEngine(image, mask, decode));
     const { engine } = this.options;
-    if (engine === 'studio') return finish(studioEngine(image));
-    if (engine === 'chroma') return finish(chromaEngine(image));
+    if (engine === 'studio') return finish(this.studioEngine(image, prompts));
+    if (engine === 'chroma') return finish(this.chromaEngine(image));
+    if (engine === 'auto' && this.wantsClassical()) return finish(this.classicalEngine(image, prompts));
     this.decision ??= this.decide();
     const decision = await this.decision;
-    if (decision.kind === 'classical') {
-      return finish(detectChromaBackground(image) ? chromaEngine(image) : studioEngine(image));
-    }
+    if (decision.kind === 'classical') return finish(this.classicalEngine(image, prompts));
     return finish(await this.modelEngine(image, decision.model));
+  }
+
+  /** The box and strokes of this image, checked against its size. The stroke file is read once per run. */
+  private async prompts(image: InterleavedF32, decode?: DecodeOptions): Promise<Prompts> {
+    const { width, height } = image;
+    const o = this.options;
+    const box = o.box !== undefined ? clipBox(parseBox(o.box), width, height) : undefined;
+    if (o.strokes === undefined) return { box };
+    this.strokes ??= readStrokes(o.strokes, decode);
+    return { box, strokes: fitStrokes(await this.strokes, width, height, o.strokes) };
+  }
+
+  /** With auto: prompts and the classical engines' own options ask for them, not for a network. */
+  private wantsClassical(): boolean {
+    const o = this.options;
+    if (o.model !== undefined || o.modelPath !== undefined || o.modelSpec !== undefined) return false;
+    return [o.box, o.strokes, o.shadows, o.tolerance, o.softness].some((v) => v !== undefined);
+  }
+
+  /** The chroma key on a green or blue frame, the studio segmenter otherwise. */
+  private classicalEngine(image: InterleavedF32, prompts: Prompts): Omit<CoarseMask, 'milliseconds'> {
+    return detectChromaBackground(image) ? this.chromaEngine(image) : this.studioEngine(image, prompts);
+  }
+
+  private studioEngine(image: InterleavedF32, prompts: Prompts): Omit<CoarseMask, 'milliseconds'> {
+    const result = segmentStudio(image, { ...prompts, shadows: this.options.shadows });
+    return { engine: 'studio', model: 'studio', probability: result.probability, warnings: result.warnings };
+  }
+
+  private chromaEngine(image: InterleavedF32): Omit<CoarseMask, 'milliseconds'> {
+    const result = chromaKey(image, { tolerance: this.options.tolerance, softness: this.options.softness });
+    return {
+      engine: 'chroma',
+      model: `chroma-${result.screen}`,
+      probability: result.alpha,
+      trimap: result.trimap,
+      foreground: result.foreground,
+      warnings: [],
+    };
   }
 
   private explicitModel(): boolean {
@@ -239,21 +297,24 @@ async function maskEngine(
   return { engine: 'mask', model: 'mask', probability, warnings };
 }
 
-function studioEngine(image: InterleavedF32): Omit<CoarseMask, 'milliseconds'> {
-  const result = segmentStudio(image);
-  return { engine: 'studio', model: 'studio', probability: result.probability, warnings: result.warnings };
+interface Prompts {
+  box?: Box;
+  strokes?: Trimap;
 }
 
-function chromaEngine(image: InterleavedF32): Omit<CoarseMask, 'milliseconds'> {
-  const result = chromaKey(image);
-  return {
-    engine: 'chroma',
-    model: `chroma-${result.screen}`,
-    probability: result.alpha,
-    trimap: result.trimap,
-    foreground: result.foreground,
-    warnings: [],
-  };
+/** Reads a stroke image; its errors name the option as well as the file. */
+async function readStrokes(path: string, decode?: DecodeOptions): Promise<Trimap> {
+  try {
+    const { colour, alpha } = await decodeImage(path, { maxPixels: decode?.maxPixels });
+    return strokesFromImage(colour, alpha);
+  } catch (error) {
+    if (!isCutoutError(error)) throw error;
+    const message =
+      error.file && error.message.startsWith(`${error.file}: `)
+        ? error.message.slice(error.file.length + 2)
+        : error.message;
+    throw new CutoutError(error.code, `--strokes ${path}: ${message}`, { cause: error });
+  }
 }
 
 function isPlane(value: unknown): value is PlaneF32 {

@@ -12,6 +12,7 @@ import Type, { type Static, type TSchema } from 'typebox';
 import Value from 'typebox/value';
 import { CutoutError } from '../errors.ts';
 import { DEFAULT_MAX_PIXELS } from '../io/decode.ts';
+import { parseBox } from '../segment/prompts.ts';
 
 export const REFINE_MODES = ['matting', 'fast', 'none'] as const;
 export type RefineMode = (typeof REFINE_MODES)[number];
@@ -117,6 +118,47 @@ export const RemoveOptionsSchema = Type.Object(
         description:
           'use this mask instead of a model: a grey image (white = subject), or for folder inputs a folder of masks matched by file name',
         cli: { flag: '--mask <path>' },
+      }),
+    ),
+    box: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'a rectangle around the subject, x,y,width,height in the input’s pixels: outside it is background (the studio segmenter cuts inside it)',
+        cli: { flag: '--box <x,y,w,h>' },
+      }),
+    ),
+    strokes: Type.Optional(
+      Type.String({
+        minLength: 1,
+        local: true,
+        description:
+          'an image the size of the input: white strokes = subject, black = background, grey or transparent = unmarked',
+        cli: { flag: '--strokes <image>' },
+      }),
+    ),
+    shadows: Type.Optional(
+      Type.Union([Type.Literal('remove'), Type.Literal('keep')], {
+        description:
+          'studio segmenter: a soft shadow on the backdrop is removed (default) or kept with the subject',
+        cli: { flag: '--shadows <mode>' },
+      }),
+    ),
+    tolerance: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 0.49,
+        description: 'chroma key: alpha up to this is screen (noise, grain) and becomes 0 (default 0.03)',
+        cli: { flag: '--tolerance <0-0.49>' },
+      }),
+    ),
+    softness: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 1,
+        description:
+          'chroma key: the alpha range above --tolerance stretched onto 0…1; smaller = harder edges (default 1 − 2 × tolerance)',
+        cli: { flag: '--softness <0-1>' },
       }),
     ),
     refine: Type.Optional(
@@ -316,6 +358,7 @@ interface PropertySchema {
   type?: string;
   anyOf?: { const?: string }[];
   minimum?: number;
+  exclusiveMinimum?: number;
   maximum?: number;
   hint?: string;
 }
@@ -328,7 +371,8 @@ function expectation(property: PropertySchema | undefined, keyword: string): str
   if (keyword === 'pattern' && property.hint) return `must look like ${property.hint}`;
   if (property.type === 'integer' || property.type === 'number') {
     const what = property.type === 'integer' ? 'a whole number' : 'a number';
-    const { minimum: lo, maximum: hi } = property;
+    const { minimum: lo, maximum: hi, exclusiveMinimum: above } = property;
+    if (above !== undefined && hi !== undefined) return `must be ${what} above ${above}, at most ${hi}`;
     if (lo !== undefined && hi !== undefined) return `must be ${what} from ${lo} to ${hi}`;
     if (lo !== undefined) return `must be ${what} ≥ ${lo}`;
     if (hi !== undefined) return `must be ${what} ≤ ${hi}`;
@@ -356,6 +400,29 @@ export function parseRemoveOptions(raw: Record<string, unknown>): ResolvedRemove
   }
   if (wantsModel && (options.engine === 'studio' || options.engine === 'chroma')) {
     throw invalid(`--engine ${options.engine} uses no model: drop --model/--model-path`);
+  }
+  if (options.box !== undefined) {
+    parseBox(options.box);
+    // The box is in the input's pixels; after --max-size shrinks the image they would point elsewhere.
+    if (options.maxSize !== undefined)
+      throw invalid('--box is in the input’s pixels: give it without --max-size');
+  }
+  if (
+    options.shadows !== undefined &&
+    (options.mask !== undefined || wantsModel || options.engine === 'model' || options.engine === 'chroma')
+  ) {
+    throw invalid(
+      '--shadows is for the studio segmenter: give it with --engine studio or auto, without a model or --mask',
+    );
+  }
+  const keyed = options.tolerance !== undefined || options.softness !== undefined;
+  if (
+    keyed &&
+    (options.mask !== undefined || wantsModel || options.engine === 'model' || options.engine === 'studio')
+  ) {
+    throw invalid(
+      '--tolerance and --softness are for the chroma key: give them with --engine chroma or auto',
+    );
   }
   if (options.maskOnly && options.bg !== undefined)
     throw invalid('--mask-only writes the matte alone: drop --bg');

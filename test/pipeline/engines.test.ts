@@ -4,11 +4,12 @@
  * A model the user names is never replaced. CUTOUT_HOME is an empty temporary folder: nothing is installed.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { InterleavedF32 } from '../../src/core/image.ts';
+import { encodeImage } from '../../src/io/index.ts';
 import { DEFAULT_REMOVE_MODEL, EngineSelector } from '../../src/pipeline/engines.ts';
 import { parseRemoveOptions } from '../../src/pipeline/options.ts';
 import { generateScene } from '../../src/synth/index.ts';
@@ -105,5 +106,75 @@ describe('EngineSelector', () => {
       [masked.engine, masked.probability.width, masked.probability.height, masked.warnings],
       ['mask', 160, 120, []],
     );
+  });
+
+  test('auto with a box or a classical engine’s option: the studio segmenter, no model looked for', async () => {
+    const notices: string[] = [];
+    // Online with an unreachable mirror: looking for the default model would leave a notice.
+    const env = { CUTOUT_HOME: home, CUTOUT_MODEL_MIRROR: 'http://127.0.0.1:9' };
+    const scene = generateScene({ width: 160, height: 120, seed: 2, subject: 'shapes', background: 'plain' });
+    const boxed = new EngineSelector(
+      parseRemoveOptions({ box: '0,0,80,120' }),
+      { onNotice: (l) => notices.push(l) },
+      env,
+    );
+    const mask = await boxed.coarse(scene.image);
+    assert.equal(mask.engine, 'studio');
+    for (let y = 0; y < 120; y++) {
+      for (let x = 80; x < 160; x++) assert.equal(mask.probability.data[y * 160 + x], 0, `(${x}, ${y})`);
+    }
+    const shadows = new EngineSelector(parseRemoveOptions({ shadows: 'keep' }), {}, env);
+    assert.equal((await shadows.coarse(scene.image)).engine, 'studio');
+    const keyed = new EngineSelector(parseRemoveOptions({ tolerance: 0.1 }), {}, env);
+    assert.equal((await keyed.coarse(greenScreen())).engine, 'chroma');
+    assert.deepEqual(notices, []);
+  });
+
+  test('a box and strokes are imposed on any other engine’s map (here a mask and the chroma key)', async () => {
+    const strokesPath = join(home, 'strokes.png');
+    // Grey canvas at twice the image size (as before --max-size): a white patch and a black patch.
+    const W = 320;
+    const H = 240;
+    const grey = new Float32Array(W * H * 3).fill(0.5);
+    const paint = (x0: number, y0: number, value: number) => {
+      for (let y = y0; y < y0 + 20; y++)
+        for (let x = x0; x < x0 + 20; x++) grey.fill(value, 3 * (y * W + x), 3 * (y * W + x) + 3);
+    };
+    paint(0, 0, 1); // subject, outside the box: the stroke wins
+    paint(200, 100, 0); // background, on the disc
+    await writeFile(
+      strokesPath,
+      await encodeImage({ colour: { data: grey, width: W, height: H, channels: 3 } }, { format: 'png' }),
+    );
+    const plane = { data: new Float32Array(160 * 120).fill(0.7), width: 160, height: 120 };
+    const masked = await new EngineSelector(
+      parseRemoveOptions({ box: '40,0,120,120', strokes: strokesPath }),
+    ).coarse(greenScreen(), plane);
+    const at = (x: number, y: number) => masked.probability.data[y * 160 + x];
+    assert.deepEqual([at(5, 5), at(20, 60), at(60, 60), at(105, 55)], [1, 0, Math.fround(0.7), 0]);
+    const chroma = await new EngineSelector(
+      parseRemoveOptions({ engine: 'chroma', box: '40,0,120,120', strokes: strokesPath }),
+    ).coarse(greenScreen());
+    const t = (x: number, y: number) => chroma.trimap!.data[y * 160 + x];
+    assert.deepEqual([t(5, 5), t(20, 60), t(105, 55)], [255, 0, 0]);
+    assert.equal(chroma.probability.data[55 * 160 + 105], 0);
+  });
+
+  test('a missing or misshapen stroke file is an error naming --strokes and the file', async () => {
+    const missing = join(home, 'nope.png');
+    await assert.rejects(new EngineSelector(parseRemoveOptions({ strokes: missing })).coarse(greenScreen()), {
+      code: 'CUTOUT_E_INPUT_NOT_FOUND',
+      message: `--strokes ${missing}: no such file`,
+    });
+    const square = join(home, 'square.png');
+    const grey = new Float32Array(50 * 50 * 3).fill(0.5);
+    await writeFile(
+      square,
+      await encodeImage({ colour: { data: grey, width: 50, height: 50, channels: 3 } }, { format: 'png' }),
+    );
+    await assert.rejects(new EngineSelector(parseRemoveOptions({ strokes: square })).coarse(greenScreen()), {
+      code: 'CUTOUT_E_SIZE_MISMATCH',
+      message: /square\.png: is 50×50 but the image is 160×120/,
+    });
   });
 });

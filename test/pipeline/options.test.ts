@@ -43,6 +43,12 @@ test('a bad value is a coded error naming the flag and what it wants', () => {
     [{ threads: 'many' }, /^--threads must be a whole number ≥ 1/],
     [{ crop: true, margin: '5em' }, /^--margin must look like 20px or 5%/],
     [{ nonsense: 1 }, /^unknown option 'nonsense'$/],
+    [{ shadows: 'soft' }, /^--shadows must be one of remove, keep, got "soft"$/],
+    [{ tolerance: '0.5' }, /^--tolerance must be a number from 0 to 0.49, got 0.5$/],
+    [{ softness: '0' }, /^--softness must be a number above 0, at most 1, got 0$/],
+    [{ box: '1,2,3' }, /^box "1,2,3" has 3 value\(s\); expected --box x,y,width,height/],
+    [{ box: '1,2,0,5' }, /^box "1,2,0,5": width and height must be at least 1/],
+    [{ box: '1,-2,3,4' }, /^box "1,-2,3,4": y "-2" is not a whole number of pixels/],
   ];
   for (const [raw, message] of cases) {
     assert.throws(
@@ -68,6 +74,27 @@ test('combinations no single value rules out', () => {
   invalid({ maskOnly: true, format: 'zip' }, /cannot be written as zip/);
   invalid({ margin: '5%' }, /--margin goes with --crop/);
   invalid({ premultiplied: true, format: 'jpg' }, /--premultiplied needs a format with alpha/);
+  invalid({ box: '0,0,10,10', maxSize: 100 }, /--box is in the input’s pixels: give it without --max-size/);
+  invalid({ shadows: 'keep', engine: 'chroma' }, /--shadows is for the studio segmenter/);
+  invalid({ shadows: 'keep', model: 'u2net' }, /--shadows is for the studio segmenter/);
+  invalid({ shadows: 'keep', mask: 'm.png' }, /--shadows is for the studio segmenter/);
+  invalid({ tolerance: 0.1, engine: 'studio' }, /--tolerance and --softness are for the chroma key/);
+  invalid({ softness: 0.5, engine: 'model' }, /--tolerance and --softness are for the chroma key/);
+});
+
+test('prompts and the classical engines’ options are parsed, and go together with their engines', () => {
+  const options = parseRemoveOptions({
+    box: '10,20,30,40',
+    strokes: 's.png',
+    shadows: 'keep',
+    engine: 'studio',
+  });
+  assert.deepEqual([options.box, options.strokes, options.shadows], ['10,20,30,40', 's.png', 'keep']);
+  const keyed = parseRemoveOptions({ engine: 'chroma', tolerance: '0.1', softness: '0.5' });
+  assert.deepEqual([keyed.tolerance, keyed.softness], [0.1, 0.5]);
+  // A box with a model or a mask is allowed: it is imposed on their map.
+  assert.equal(parseRemoveOptions({ box: '0,0,5,5', model: 'u2net' }).box, '0,0,5,5');
+  assert.equal(parseRemoveOptions({ strokes: 's.png', mask: 'm.png' }).mask, 'm.png');
 });
 
 test('the command line offers every option of the schema, with the schema’s description', () => {
@@ -99,7 +126,7 @@ test('options that take local paths are marked, so a network service can refuse 
       .filter(([, p]) => (p as { local?: unknown }).local === kind)
       .map(([key]) => key)
       .sort();
-  assert.deepEqual(local(true), ['mask', 'modelPath', 'modelSpec']);
+  assert.deepEqual(local(true), ['mask', 'modelPath', 'modelSpec', 'strokes']);
   // --bg is a colour, 'blur', or an image file: only the last form is local.
   assert.deepEqual(local('file'), ['bg']);
 });

@@ -4,7 +4,14 @@ import { test } from 'node:test';
 import { labelConnectedComponents } from '../../src/core/connected-components.ts';
 import type { InterleavedF32, Trimap } from '../../src/core/image.ts';
 import { maskIou } from '../../src/metrics/index.ts';
-import { checkStrokes, clipBox, parseBox } from '../../src/segment/prompts.ts';
+import {
+  applyPrompts,
+  checkStrokes,
+  clipBox,
+  fitStrokes,
+  parseBox,
+  strokesFromImage,
+} from '../../src/segment/prompts.ts';
 import { segmentStudio } from '../../src/segment/studio/segment-studio.ts';
 import { generateStudioScene } from '../../src/synth/studio-scenes.ts';
 
@@ -50,6 +57,51 @@ test('strokes must match the image size', () => {
   strokes.data[1] = 0;
   assert.deepEqual(checkStrokes(strokes, 10, 10), { foreground: 1, background: 1 });
   assert.throws(() => checkStrokes(strokes, 10, 11), { code: 'CUTOUT_E_SIZE_MISMATCH' });
+});
+
+test('fitStrokes: same size as is, same shape resized (nearest), another shape refused', () => {
+  const strokes = { width: 4, height: 2, data: Uint8Array.from([255, 255, 128, 0, 128, 128, 0, 0]) };
+  assert.equal(fitStrokes(strokes, 4, 2), strokes);
+  // Twice the size: every source pixel becomes a 2 × 2 block.
+  const up = fitStrokes(strokes, 8, 4);
+  assert.deepEqual(
+    [...up.data],
+    [
+      255, 255, 255, 255, 128, 128, 0, 0, 255, 255, 255, 255, 128, 128, 0, 0, 128, 128, 128, 128, 0, 0, 0, 0,
+      128, 128, 128, 128, 0, 0, 0, 0,
+    ],
+  );
+  assert.deepEqual([...fitStrokes(up, 4, 2).data], [...strokes.data]);
+  assert.throws(() => fitStrokes(strokes, 4, 4, 'marks.png'), {
+    code: 'CUTOUT_E_SIZE_MISMATCH',
+    message: /^marks\.png: is 4×2 but the image is 4×4/,
+  });
+});
+
+test('strokesFromImage: white marks the subject, black the background, grey and transparent nothing', () => {
+  const grey = [1, 0.95, 0.5, 0.05, 0, 0.2, 1, 0];
+  const colour = {
+    width: 4,
+    height: 2,
+    channels: 3,
+    data: Float32Array.from(grey.flatMap((v) => [v, v, v])),
+  };
+  assert.deepEqual([...strokesFromImage(colour).data], [255, 255, 128, 0, 0, 128, 255, 0]);
+  const alpha = { width: 4, height: 2, data: Float32Array.from([1, 1, 1, 1, 1, 1, 0.2, 0.4]) };
+  assert.deepEqual([...strokesFromImage(colour, alpha).data], [255, 255, 128, 0, 0, 128, 128, 128]);
+});
+
+test('applyPrompts: zero outside the box, strokes forced, the trimap made sure at the same pixels', () => {
+  const probability = { width: 4, height: 3, data: new Float32Array(12).fill(0.6) };
+  const trimap = { width: 4, height: 3, data: new Uint8Array(12).fill(128) };
+  const strokes = { width: 4, height: 3, data: new Uint8Array(12).fill(128) };
+  strokes.data[5] = 255;
+  strokes.data[6] = 0;
+  strokes.data[0] = 255; // outside the box, but a stroke says subject: the stroke wins
+  applyPrompts(probability, { x: 1, y: 1, width: 2, height: 2 }, strokes, trimap);
+  const p = (v: number) => Math.round(v * 10) / 10;
+  assert.deepEqual([...probability.data].map(p), [1, 0, 0, 0, 0, 1, 0, 0, 0, 0.6, 0.6, 0]);
+  assert.deepEqual([...trimap.data], [255, 0, 0, 0, 0, 255, 0, 0, 0, 128, 128, 0]);
 });
 
 /** The tight bounding box of α > 0 with a margin, as a user would draw it. */

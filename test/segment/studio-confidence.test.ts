@@ -18,12 +18,15 @@ test('confidence from hand-made evidence', () => {
     frameSegments: 1,
     subjectShare: 0.2,
     backdropRoughness: 0.1,
+    backdropLightness: 80,
     boxed: false,
   };
   assert.deepEqual(studioConfidence(studio), { confidence: 1, warnings: [] });
   const cases: [Partial<typeof studio>, RegExp][] = [
     [{ frameFraction: 0.2, frameSegments: 60 }, /little of the frame is one backdrop/],
     [{ backdropRoughness: 2.5 }, /textured or busy/],
+    // A dark, slightly uneven backdrop (a room at night behind a dark-haired portrait): dark hair passes for it.
+    [{ backdropRoughness: 0.8, backdropLightness: 16 }, /dark and uneven/],
     [{ subjectShare: 0.0001 }, /hardly any subject/],
     [{ subjectShare: 0.99 }, /almost everything/],
   ];
@@ -34,6 +37,9 @@ test('confidence from hand-made evidence', () => {
     assert.match(warnings[0], reason);
     assert.match(warnings[0], /segmentation model/);
   }
+  // The same unevenness on a mid-grey or white backdrop, or a smooth black one (a product on velvet), is fine.
+  assert.equal(studioConfidence({ ...studio, backdropRoughness: 0.8, backdropLightness: 45 }).confidence, 1);
+  assert.equal(studioConfidence({ ...studio, backdropRoughness: 0.25, backdropLightness: 5 }).confidence, 1);
   // With a box, the frame and the backdrop's texture do not count.
   assert.equal(
     studioConfidence({ ...studio, frameFraction: 0.1, backdropRoughness: 3, boxed: true }).confidence,
@@ -67,7 +73,13 @@ const photos = join(sharedDir, 'data', 'photos');
 test('real photos that are not studio shots', {
   skip: existsSync(photos) ? false : `../shared is absent (${photos})`,
 }, async () => {
-  for (const name of ['rembg/car-1.jpg', 'rembg/anime-girl-1.jpg', 'lemur/lemur.png']) {
+  // p_22fc0130: a dark-haired portrait on a dark backdrop, which the cut takes down to the face.
+  for (const name of [
+    'rembg/car-1.jpg',
+    'rembg/anime-girl-1.jpg',
+    'lemur/lemur.png',
+    'portraits/image/p_22fc0130.jpg',
+  ]) {
     const image = (await decodeImage(join(photos, name))).colour;
     const result = segmentStudio(image);
     assert.ok(result.confidence < LOW_CONFIDENCE, `${name}: confidence ${result.confidence.toFixed(2)}`);

@@ -39,10 +39,22 @@ test('shapes on plain, gradient, shadowed and textured backdrops', () => {
 test('hair: the outline follows coverage, not the cut', () => {
   // Sub-pixel strands: IoU against α ≥ 0.5 is bounded by what survives the working grid.
   const { result, iou } = run({ seed: 3, subject: 'hair', background: 'plain' });
-  assert.ok(iou >= 0.975, `IoU ${iou.toFixed(4)}`); // [0.9843]
+  assert.ok(iou >= 0.985, `IoU ${iou.toFixed(4)}`); // [0.9892; 0.9843 before the clean plate]
   // The fringe is soft: a good share of the map is strictly between 0 and 1 (the cascade's unknown band).
   const soft = result.probability.data.filter((v) => v > 0.02 && v < 0.98).length;
   assert.ok(soft > 0.01 * W * H, `only ${soft} soft pixels`);
+});
+
+test('hair on plain and gradient backdrops (the benchmark’s seed): the plate and F hold the 0.5 level', () => {
+  // Before the backdrop plate was fitted clear of the strands and F taken from strand pixels: 0.9796, 0.9766.
+  const cases: [SceneOptions['background'], number][] = [
+    ['plain', 0.98], // [0.9841]
+    ['gradient', 0.978], // [0.9807]
+  ];
+  for (const [background, budget] of cases) {
+    const { iou } = run({ seed: 1, subject: 'hair', background });
+    assert.ok(iou >= budget, `${background}: IoU ${iou.toFixed(4)} < ${budget}`);
+  }
 });
 
 test('a soft map: sure far from the outline, unsure only near it', () => {

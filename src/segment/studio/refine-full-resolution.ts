@@ -11,10 +11,14 @@ import type { InterleavedF32, PlaneF32 } from '../../core/image.ts';
 import { unmixCoverage } from './unmix-coverage.ts';
 import { sampleAxis } from './working-grid.ts';
 
+/** A pixel the working grid found opaque stays so above this coverage (the subject's shading strays). */
+const OPAQUE = 0.9;
+
 /**
  * Rewrites `probability` (image size) in place where p < 1 in the blocks of working pixels set in `near`
- * or next to those set in `unmix`. `plate` and `subject` are RGB on the working grid of `factor`.
- * Returns the number of pixels rewritten.
+ * or next to those set in `unmix`, and where p = 1 in blocks set in `unmix` themselves (a mix the working
+ * grid rounded up to opaque: they become partial below OPAQUE). `plate` and `subject` are RGB on the
+ * working grid of `factor`. Returns the number of pixels rewritten.
  */
 export function refineAtFullResolution(
   image: InterleavedF32,
@@ -83,6 +87,7 @@ export function refineAtFullResolution(
       const q = 3 * (Y * sw + X);
       const contrast2 = (f[q] - b[q]) ** 2 + (f[q + 1] - b[q + 1]) ** 2 + (f[q + 2] - b[q + 2]) ** 2;
       const still2 = 0.25 * floor * floor * contrast2;
+      const shell = unmix[Y * sw + X] === 1;
       for (let y = Y * factor; y < yEnd; y++) {
         const y0 = ys.index[y];
         const y1 = y0 < sh - 1 ? y0 + 1 : y0;
@@ -90,7 +95,7 @@ export function refineAtFullResolution(
         for (let x = X * factor; x < xEnd; x++) {
           const i = y * width + x;
           const v = p[i];
-          if (v >= 1) continue;
+          if (v >= 1 && !shell) continue;
           const o = i * channels;
           if (v === 0) {
             const e0 = data[o] - b[q];
@@ -115,7 +120,7 @@ export function refineAtFullResolution(
           }
           const a = unmixCoverage(data, o, bf, bfSubject, 0);
           if (Number.isNaN(a)) continue;
-          p[i] = a < floor ? 0 : a > 1 ? 1 : a;
+          p[i] = a < floor ? 0 : a > (v >= 1 ? OPAQUE : 1) ? 1 : a;
           rewritten++;
         }
       }

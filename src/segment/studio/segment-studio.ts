@@ -11,9 +11,11 @@
  *  3. rounds of: fit both colour models (Gaussian mixtures in Lab) → one minimum cut with
  *     contrast-sensitive smoothness → backdrop seen through the subject (enclosed-background.ts) fixed as
  *     background for the next round; specks dropped, every sizeable object kept;
- *  4. the labels become a soft map (soft-probability.ts): unmixed against the background plate near the
- *     outline, unsure on faint subjects; brought to the image's size and unmixed again there along the
- *     outline (refine-full-resolution.ts).
+ *  4. the labels become a soft map (soft-probability.ts): unmixed near the outline against the background
+ *     plate (backdrop-plate.ts, from backdrop clear of the subject, so strands do not tint it) and the
+ *     subject colour (from the image pixels of each block that are most subject, subject-colour-samples.ts),
+ *     unsure on faint subjects; brought to the image's size and unmixed again there along the outline
+ *     (refine-full-resolution.ts).
  * A box prompt replaces step 1 by "outside the box is background" (GrabCut proper); strokes fix their pixels,
  * and a background stroke also takes out the colours it was drawn over. A photo
  * that is not a studio shot gets a low confidence and a warning (studio-confidence.ts), so a caller can
@@ -30,7 +32,8 @@ import {
   type Trimap,
 } from '../../core/image.ts';
 import { CutoutError } from '../../errors.ts';
-import { type Box, checkStrokes, clipBox } from '../prompts.ts';
+import { applyPrompts, type Box, checkStrokes, clipBox } from '../prompts.ts';
+import { backdropPlate } from './backdrop-plate.ts';
 import { findBorderBackground } from './border-background.ts';
 import { boxDownsample } from './box-downsample.ts';
 import { contrastWeights } from './contrast-weights.ts';
@@ -44,6 +47,7 @@ import { findShadowRegion } from './shadow-region.ts';
 import { softProbability } from './soft-probability.ts';
 import { srgbToLab } from './srgb-to-lab.ts';
 import { type StudioEvidence, studioConfidence } from './studio-confidence.ts';
+import { subjectColourSamples } from './subject-colour-samples.ts';
 import { upsampleProbability } from './upsample-probability.ts';
 
 export interface StudioOptions {
@@ -78,6 +82,9 @@ export interface StudioResult {
 }
 
 export const DEFAULT_WORKING_PIXELS = 300_000;
+
+/** Working pixels between the subject and the backdrop pixels the background plate is filled from. */
+const PLATE_CLEARANCE = 8;
 
 /** With shadows: 'keep', a shadow darkening the backdrop to this factor or below is surely subject. */
 const KEPT_SHADOW = 0.9;
@@ -200,6 +207,8 @@ export function segmentStudio(image: InterleavedF32, options: StudioOptions = {}
   }
   // Fits the backdrop as well as the frame does, by the first model (the hole test's criterion).
   const backgroundLike = new Uint8Array(n);
+  // What background strokes took out (drawn over and around): background however close to the subject.
+  const strokeTaken = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     backgroundLike[i] = frameCost[i] <= threshold || (shadows === 'remove' && shadow.mask[i] === 1) ? 1 : 0;
   }
@@ -223,6 +232,7 @@ export function segmentStudio(image: InterleavedF32, options: StudioOptions = {}
       for (let i = 0; i < n; i++) {
         if (region[i] === 0 || touched[region[i]] === 0) continue;
         backgroundLike[i] = 1;
+        strokeTaken[i] = 1;
         labels[i] = 0;
       }
     }
@@ -286,13 +296,14 @@ export function segmentStudio(image: InterleavedF32, options: StudioOptions = {}
     if (fixed) {
       soft = fixed;
     } else {
-      plate = pullPushFill(small, invert(labels));
+      plate = backdropPlate(small, cleanBackdrop());
       ({
         probability: soft,
         unmix,
         subjectColour: subject,
       } = softProbability(small, labels, plate, {
         depth: Math.max(3, Math.round(0.025 * Math.min(w, h))),
+        subjectSamples: factor > 1 ? subjectColourSamples(image, small, plate, labels, factor) : undefined,
         vouched: strokes && strokes.foreground > 0 ? strokedRegions(labels, constraints, w, h) : undefined,
       }));
       if (shadows === 'keep') {
@@ -322,7 +333,7 @@ export function segmentStudio(image: InterleavedF32, options: StudioOptions = {}
       frameFraction,
       frameSegments,
       boxed,
-      ...(fixed ? { subjectShare: 0, backdropRoughness: 0 } : measure()),
+      ...(fixed ? { subjectShare: 0, backdropRoughness: 0, backdropLightness: 100 } : measure()),
     };
     const assessed = studioConfidence(evidence);
     lap('confidence');
@@ -336,20 +347,46 @@ export function segmentStudio(image: InterleavedF32, options: StudioOptions = {}
     };
   }
 
+  /**
+   * Backdrop pixels fit to show the background plate B: labelled background, a few pixels clear of the
+   * subject (or taken out by a background stroke: known background, maybe an object right beside the
+   * subject, whose own colour is its plate). The cut's outline runs through hair, so the
+   * background pixels just outside it are tinted by strands; a plate filled from them is darker (or
+   * lighter) by the strands' share, and every coverage unmixed against it is off by as much.
+   */
+  function cleanBackdrop(): Uint8Array {
+    const toSubject = squaredDistanceTransform({ width: w, height: h, data: labels }, 'set').data;
+    const clear = PLATE_CLEARANCE * PLATE_CLEARANCE;
+    const keep = new Uint8Array(n);
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      if (labels[i] === 0 && (toSubject[i] > clear || strokeTaken[i] === 1)) {
+        keep[i] = 1;
+        kept++;
+      }
+    }
+    // Nothing clean (a subject filling the frame): the labels are all there is.
+    return kept > 0 ? keep : invert(labels);
+  }
+
   /** Evidence for the confidence from the final labels. */
-  function measure(): Pick<StudioEvidence, 'subjectShare' | 'backdropRoughness'> {
+  function measure(): Pick<StudioEvidence, 'subjectShare' | 'backdropRoughness' | 'backdropLightness'> {
     let subjectCount = 0;
     for (let i = 0; i < n; i++) subjectCount += labels[i];
     // Roughness: mean ΔE between horizontal and vertical neighbours, both backdrop. Grain must not count:
     // the working grid's blocks average it away; an image used at its own size gets a 3 × 3 mean instead.
     let sum = 0;
     let pairs = 0;
+    let lightness = 0;
+    let backdrop = 0;
     const d = factor === 1 ? boxFilterInterleaved(lab, 1).data : lab.data;
     for (let y = 0; y + 1 < h; y++) {
       for (let x = 0; x + 1 < w; x++) {
         const i = y * w + x;
         if (labels[i] !== 0) continue;
         const p = 3 * i;
+        lightness += lab.data[p];
+        backdrop++;
         if (labels[i + 1] === 0) {
           const a = d[p] - d[p + 3];
           const b = d[p + 1] - d[p + 4];
@@ -370,6 +407,7 @@ export function segmentStudio(image: InterleavedF32, options: StudioOptions = {}
     return {
       subjectShare: subjectCount / n,
       backdropRoughness: pairs > 0 ? sum / pairs : 0,
+      backdropLightness: backdrop > 0 ? lightness / backdrop : 100,
     };
   }
 }
@@ -429,25 +467,6 @@ function strokesAtWorkingSize(
     }
   }
   return { foreground, background };
-}
-
-/** Full resolution: outside the box is background, strokes are what they say. */
-function applyPrompts(probability: PlaneF32, box: Box | undefined, strokes: Trimap | undefined): void {
-  const { width, height, data } = probability;
-  if (box) {
-    for (let y = 0; y < height; y++) {
-      const inside = y >= box.y && y < box.y + box.height;
-      for (let x = 0; x < width; x++) {
-        if (!inside || x < box.x || x >= box.x + box.width) data[y * width + x] = 0;
-      }
-    }
-  }
-  if (strokes) {
-    for (let i = 0; i < data.length; i++) {
-      if (strokes.data[i] === TRIMAP_FOREGROUND) data[i] = 1;
-      else if (strokes.data[i] === TRIMAP_BACKGROUND) data[i] = 0;
-    }
-  }
 }
 
 function invert(labels: Uint8Array): Uint8Array {

@@ -26,13 +26,22 @@ export interface SoftProbabilityOptions {
   band?: number;
   /** Inside pixels closer than this to the backdrop (‖I − B‖, RGB in [0, 1]) are unsure. Default 0.05. */
   faint?: number;
+  /**
+   * Colours to take the subject colour F from, at the working size (default: `image`). A working pixel
+   * of dense hair averages strands with the gaps between them, so its mean is a mix; the caller can
+   * give the most subject-like image pixel of each block instead.
+   */
+  subjectSamples?: InterleavedF32;
   /** 1 for subject pixels a user vouched for (a stroke on their region): never faint. */
   vouched?: Uint8Array;
 }
 
 export interface SoftProbability {
   probability: Float32Array;
-  /** 1 where the value came from unmixing (where a finer resolution can unmix again). */
+  /**
+   * 1 where the value came from unmixing, or where a subject pixel deep inside is a visible mix: where a
+   * finer resolution can unmix again.
+   */
   unmix: Uint8Array;
   /** The subject colour F used for unmixing, filled over the whole image. */
   subjectColour: InterleavedF32;
@@ -68,7 +77,7 @@ export function softProbability(
       coreCount++;
     }
   }
-  const subjectColour = pullPushFill(image, coreCount > 0 ? core : labels);
+  const subjectColour = pullPushFill(options.subjectSamples ?? image, coreCount > 0 ? core : labels);
   const f = subjectColour.data;
 
   // Noise floor: how far coverage strays on background pixels well away from the subject.
@@ -103,6 +112,12 @@ export function softProbability(
       const e2 = data[p + 2] - b[p + 2];
       const faint = e0 * e0 + e1 * e1 + e2 * e2 < faint2 && options.vouched?.[i] !== 1;
       out[i] = faint ? FAINT_PROBABILITY : 1;
+      // Deeper still, a block that is visibly a mix (gaps between strands inside a mass of hair) stays 1
+      // here but is marked for unmixing pixel by pixel at full resolution.
+      if (!faint) {
+        const deep = unmixCoverage(data, p, b, f, p);
+        if (!Number.isNaN(deep) && deep < OPAQUE) unmix[i] = 1;
+      }
     } else {
       const a = unmixCoverage(data, p, b, f, p);
       if (Number.isNaN(a) || a < floor) continue;

@@ -16,6 +16,8 @@ export interface StudioEvidence {
   subjectShare: number;
   /** Mean ΔE (Lab) between neighbouring backdrop pixels at the working resolution. */
   backdropRoughness: number;
+  /** Mean L* of the backdrop pixels. */
+  backdropLightness: number;
   /** A box gave the background model (the frame and backdrop tests then do not apply). */
   boxed: boolean;
 }
@@ -28,14 +30,28 @@ function ramp(a: number, b: number, x: number): number {
 
 export const LOW_CONFIDENCE = 0.5;
 
+/** L* + 10 of the backdrop lightness below which its roughness counts for more. */
+const DARK_REFERENCE = 50;
+
 export function studioConfidence(evidence: StudioEvidence): { confidence: number; warnings: string[] } {
-  const { frameFraction, frameSegments, subjectShare, backdropRoughness, boxed } = evidence;
+  const { frameFraction, frameSegments, subjectShare, backdropRoughness, backdropLightness, boxed } =
+    evidence;
   const reasons: string[] = [];
   // Each factor is 1 when the evidence looks like a studio shot and falls towards 0 when it does not.
   const frame = boxed ? 1 : ramp(0.3, 0.65, frameFraction) * (1 - ramp(8, 30, frameSegments));
   if (frame < 0.5) reasons.push('little of the frame is one backdrop');
-  const smooth = boxed ? 1 : 1 - ramp(0.9, 1.5, backdropRoughness);
-  if (smooth < 0.5) reasons.push('the background is textured or busy');
+  // On a dark backdrop the same ΔE is a larger share of the contrast any subject can have against it, and
+  // dark hair or clothing pass for backdrop (a portrait on black cut to the face): judged relative to a
+  // mid-grey backdrop, L* 40. Lighter backdrops are not let off.
+  const darkness = Math.max(1, DARK_REFERENCE / (backdropLightness + 10));
+  const smooth = boxed ? 1 : 1 - ramp(0.9, 1.5, backdropRoughness * darkness);
+  if (smooth < 0.5) {
+    reasons.push(
+      1 - ramp(0.9, 1.5, backdropRoughness) < 0.5
+        ? 'the background is textured or busy'
+        : 'the background is dark and uneven, so dark hair or clothing may have been taken for it',
+    );
+  }
   const sized = ramp(0.0005, 0.003, subjectShare) * (1 - ramp(0.85, 0.97, subjectShare));
   if (sized < 0.5)
     reasons.push(
