@@ -43,6 +43,11 @@ export interface ColourSampleOptions {
    * 0 ignores the fit.
    */
   fitScale?: number;
+  /**
+   * Estimate only the unknown pixels inside this rectangle (x1, y1 exclusive); the rest of the image is
+   * context that samples are gathered from. Default: the whole image.
+   */
+  region?: { x0: number; y0: number; x1: number; y1: number };
 }
 
 export interface ColourSamplePrior {
@@ -83,10 +88,13 @@ export function alphaFromColourSamples(
   const bestIndex = new Int32Array(k);
   const mean = new Float64Array(6);
 
-  for (let cy = 0; cy < height; cy += cell) {
-    for (let cx = 0; cx < width; cx += cell) {
-      const x1 = Math.min(cx + cell, width);
-      const y1 = Math.min(cy + cell, height);
+  const region = options.region ?? { x0: 0, y0: 0, x1: width, y1: height };
+  const rx1 = Math.min(width, region.x1);
+  const ry1 = Math.min(height, region.y1);
+  for (let cy = Math.max(0, region.y0); cy < ry1; cy += cell) {
+    for (let cx = Math.max(0, region.x0); cx < rx1; cx += cell) {
+      const x1 = Math.min(cx + cell, rx1);
+      const y1 = Math.min(cy + cell, ry1);
       if (!hasUnknown(tri, width, cx, cy, x1, y1)) continue;
 
       // Gather: widen the window until it holds both kinds or covers the image.

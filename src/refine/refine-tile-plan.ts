@@ -2,13 +2,21 @@
  * Tiles for the cascade's matting: grid cells holding unknown pixels, each grown by a margin of context
  * (only the cell's own alpha is kept, as in matting/tile-plan.ts).
  *
- * The margin is chosen per tile. It is at least 1.5 × the farthest any unknown pixel of the cell lies from a
- * known pixel (along its row or column), so that the known pixels that pin the cell's band down are inside the tile (a tile edge cutting
- * through the middle of a wide band left visible seams on portraits with soft network masks). It then
- * doubles until the tile holds sure foreground and sure background pixels, at least `minKnown` of each: a
- * tile inside a wide unknown region (a glass) reaches out to both kinds, as a whole-image solve would. The
- * tiles along an ordinary, narrow edge keep a small margin; one global margin large enough for the wide
- * cases made every tile overlap its neighbours (at 4 MP the same unknowns were solved two to three times).
+ * The margin is chosen per tile: `margin` (32 px), and, with `minKnown` > 0, doubled until the tile holds
+ * sure foreground and sure background pixels, at least `minKnown` of each. That growth is off by default:
+ * a tile's colour samples come from a context crop around it (refine-tiled.ts), and the cascade's priors
+ * pin down a band with no known pixel in reach, so tiles inside a head of hair no longer reach out
+ * 256–512 px to find both kinds (which made 12 MP hair solve its unknowns 1.48× over).
+ *
+ * An optional reach rule (`reachFactor`) also grows the margin to that multiple of the farthest any unknown
+ * pixel of the cell lies from a known pixel (along its row or column), capped at `maxReachMargin`. It was
+ * the default (1.5) against seams on portraits with soft network masks, but it made the tiles of hair solve
+ * the same unknowns 1.7–2.4 times over (bench/refine.ts: 12 MP hair 1.88×, its end-to-end photo 2.42×;
+ * without it 1.39× and 1.48×). Measured without it: SAD 4 MP hair 24.2 → 23.9, 4 MP shapes 0.8 → 0.7,
+ * 12 MP shapes 3.4 → 3.4, 12 MP hair 84.8 → 89.8 (+6 %, still 0.77 × rembg's recipe), portraits equal but
+ * for the wrong-mask one; against one whole-image solve, the largest difference at a tile's core edge on
+ * the portraits grew from 0.35 to 0.43 (p_09ba26b4, a faint seam where the network's mask is wrong anyway).
+ * That buys a quarter to two fifths less work on hair.
  *
  * The priors of the cascade keep every tile's system regular, so the stricter well-posedness test of
  * matting/tile-plan.ts (every unknown region touches a known pixel) is not needed here.
@@ -26,9 +34,9 @@ export interface RefineTilePlanOptions {
   tileSize?: number;
   /** Smallest margin. Default 32. */
   margin?: number;
-  /** Sure pixels of each kind a tile must hold. Default 64. */
+  /** Sure pixels of each kind a tile must hold, growing it until it does. Default 0 (off). */
   minKnown?: number;
-  /** Margin as a multiple of the farthest unknown pixel's distance to a known one. Default 1.5. */
+  /** Margin as a multiple of the farthest unknown pixel's distance to a known one. Default 0 (off). */
   reachFactor?: number;
   /** Cap of that margin. Default 512. */
   maxReachMargin?: number;
@@ -38,13 +46,15 @@ export function planRefineTiles(trimap: Trimap, options: RefineTilePlanOptions =
   const { width, height, data } = trimap;
   const tileSize = Math.max(16, options.tileSize ?? 1024);
   const baseMargin = Math.max(0, options.margin ?? 32);
-  const minKnown = Math.max(1, options.minKnown ?? 64);
-  const reachFactor = options.reachFactor ?? 1.5;
+  const minKnown = Math.max(0, options.minKnown ?? 0);
+  const reachFactor = options.reachFactor ?? 0;
   const maxReach = options.maxReachMargin ?? MAX_REACH_MARGIN;
-  const known = knownCounts(trimap);
-  const needFg = Math.min(minKnown, known.totalFg);
-  const needBg = Math.min(minKnown, known.totalBg);
-  const reach = axisReach(trimap);
+  // The known-pixel tables cost a pass over the image: built only when tiles must hold known pixels.
+  const known = minKnown > 0 ? knownCounts(trimap) : undefined;
+  const needFg = known ? Math.min(minKnown, known.totalFg) : 0;
+  const needBg = known ? Math.min(minKnown, known.totalBg) : 0;
+  // The reach scan costs a pass over the image: skipped when the rule is off.
+  const reach = reachFactor > 0 ? axisReach(trimap) : undefined;
   // Cells of equal size near tileSize: no thin strip along the right or bottom edge.
   const columns = Math.ceil(width / tileSize);
   const rows = Math.ceil(height / tileSize);
@@ -62,11 +72,12 @@ export function planRefineTiles(trimap: Trimap, options: RefineTilePlanOptions =
       };
       let unknown = false;
       let farthest = 0;
-      for (let y = core.y0; y < core.y1; y++) {
+      for (let y = core.y0; y < core.y1 && !(unknown && !reach); y++) {
         for (let x = core.x0; x < core.x1; x++) {
           const t = data[y * width + x];
           if (t === 0 || t === 255) continue;
           unknown = true;
+          if (!reach) break;
           const d = reach[y * width + x];
           if (d > farthest) farthest = d;
         }
@@ -75,6 +86,7 @@ export function planRefineTiles(trimap: Trimap, options: RefineTilePlanOptions =
       let margin = Math.max(baseMargin, Math.min(maxReach, Math.ceil(reachFactor * farthest)));
       let solve = expand(core, margin, width, height);
       while (
+        known &&
         (known.count(0, solve) < needFg || known.count(1, solve) < needBg) &&
         !(solve.x0 === 0 && solve.y0 === 0 && solve.x1 === width && solve.y1 === height)
       ) {

@@ -16,7 +16,7 @@
 import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
 import { estimateForeground } from '../foreground/estimate-foreground-multilevel.ts';
 import type { AbortLike } from '../matting/abort.ts';
-import { cropInterleaved, type Rect } from '../matting/tile-plan.ts';
+import { cropInterleaved, cropTrimap, type Rect } from '../matting/tile-plan.ts';
 import { alphaFromColourSamples } from './alpha-from-colour-samples.ts';
 import { estimateAlphaWithPrior } from './closed-form-with-prior.ts';
 
@@ -27,6 +27,8 @@ export interface RefineTileOptions {
   networkExponent?: number;
   /** Weight of the colour-sample estimate (times its confidence). Default 0.05. */
   sampleWeight?: number;
+  /** Colour samples gathered per kind per cell (alpha-from-colour-samples.ts). Default 64. */
+  sampleCandidates?: number;
   /** Radius in pixels within which colour samples are gathered. Default 32. */
   sampleRadius?: number;
   /** α below this becomes 0, above 1 − snap becomes 1. Default 0.04. */
@@ -35,11 +37,17 @@ export interface RefineTileOptions {
   icholThreshold?: number;
   /** CG tolerance. Default 1e-3. */
   tolerance?: number;
+  /**
+   * The part of the given crop to solve (crop coordinates); the rest is context for the colour samples
+   * only, so a tile's samples can come from farther than its solve margin. The results are of this
+   * rectangle's size. Default: the whole crop.
+   */
+  solve?: Rect;
   /** Also estimate the foreground colour. Default true. */
   foreground?: boolean;
   /**
-   * The part of the tile whose results are kept (its core, in tile coordinates). Foreground colours are
-   * estimated only around the fractional α inside it; elsewhere F = I. Default: the whole tile.
+   * The part of the tile whose results are kept (its core, in the coordinates of `solve`). Foreground
+   * colours are estimated only around the fractional α inside it; elsewhere F = I. Default: the whole tile.
    */
   keep?: Rect;
   signal?: AbortLike;
@@ -65,20 +73,29 @@ export const REFINE_TILE_DEFAULTS = {
 } as const;
 
 export function refineTile(
-  image: InterleavedF32,
-  trimap: Trimap,
-  probability: PlaneF32,
+  crop: InterleavedF32,
+  cropTrimapIn: Trimap,
+  cropProbability: PlaneF32,
   options: RefineTileOptions = {},
 ): RefineTileResult {
   const networkWeight = options.networkWeight ?? REFINE_TILE_DEFAULTS.networkWeight;
   const sampleWeight = options.sampleWeight ?? REFINE_TILE_DEFAULTS.sampleWeight;
   const snap = options.snap ?? REFINE_TILE_DEFAULTS.snap;
   const exponent = options.networkExponent ?? REFINE_TILE_DEFAULTS.networkExponent;
+  const rect = options.solve;
+  const context = alphaFromColourSamples(crop, cropTrimapIn, {
+    radius: options.sampleRadius ?? REFINE_TILE_DEFAULTS.sampleRadius,
+    candidates: options.sampleCandidates,
+    region: rect,
+  });
+  // From here on, only the rectangle to solve.
+  const image = rect ? cropInterleaved(crop, rect) : crop;
+  const trimap = rect ? cropTrimap(cropTrimapIn, rect) : cropTrimapIn;
   const { width, height } = image;
   const n = width * height;
-  const samples = alphaFromColourSamples(image, trimap, {
-    radius: options.sampleRadius ?? REFINE_TILE_DEFAULTS.sampleRadius,
-  });
+  const inside = (data: Float32Array) => (rect ? cropFloats(data, crop.width, rect) : data);
+  const samples = { alpha: inside(context.alpha), confidence: inside(context.confidence) };
+  const probability = { data: inside(cropProbability.data), width, height };
   const target = new Float32Array(n);
   const weight = new Float32Array(n);
   const p = probability.data;
@@ -176,5 +193,14 @@ function foregroundNearEdges(image: InterleavedF32, alpha: PlaneF32, keep?: Rect
       for (let k = 0; k < channels; k++) out.data[to + k] = f.data[from + k];
     }
   }
+  return out;
+}
+
+/** The rectangle `rect` of a plane `width` wide. */
+function cropFloats(data: Float32Array, width: number, rect: Rect): Float32Array {
+  const w = rect.x1 - rect.x0;
+  const out = new Float32Array(w * (rect.y1 - rect.y0));
+  for (let y = rect.y0; y < rect.y1; y++)
+    out.set(data.subarray(y * width + rect.x0, y * width + rect.x1), (y - rect.y0) * w);
   return out;
 }

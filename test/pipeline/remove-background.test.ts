@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import type { PlaneF32 } from '../../src/core/image.ts';
 import { decodeImage, encodeImage } from '../../src/io/index.ts';
 import { sadError } from '../../src/metrics/index.ts';
+import { encodeCutout } from '../../src/pipeline/encode-cutout.ts';
 import { RefinePool } from '../../src/pipeline/refine-pool.ts';
 import { RemoveContext, removeBackground } from '../../src/pipeline/remove-background.ts';
 import { generateScene } from '../../src/synth/index.ts';
@@ -183,5 +184,36 @@ describe('removeBackground()', () => {
     const wrong: PlaneF32 = { data: new Float32Array(10 * 20), width: 10, height: 20 };
     const stretched = await removeBackground(photo, { maskSource: wrong, refine: 'none', encode: false });
     assert.match(stretched.warnings[0], /stretched to fit/);
+  });
+
+  test("PNG output has exactly io/encode.ts's samples: RGBA, premultiplied, grey, opaque", async () => {
+    const colour = scene.image;
+    // Out-of-range, NaN and exact-half values exercise the clamp and the rounding.
+    const alphaData = Float32Array.from(scene.alpha.data);
+    alphaData[0] = Number.NaN;
+    alphaData[1] = 1.5;
+    alphaData[2] = 0.5 / 255;
+    const alpha: PlaneF32 = { data: alphaData, width: W, height: H };
+    const grey = { data: Float32Array.from(scene.alpha.data), width: W, height: H, channels: 1 };
+    const opaque: PlaneF32 = { data: new Float32Array(W * H).fill(1), width: W, height: H };
+    const cases = [
+      { composed: { colour, alpha }, premultiplied: false, channels: 4 },
+      { composed: { colour, alpha }, premultiplied: true, channels: 4 },
+      { composed: { colour: grey }, premultiplied: false, channels: 1 },
+      { composed: { colour: grey, alpha }, premultiplied: false, channels: 2 },
+      { composed: { colour, alpha: opaque }, premultiplied: false, channels: 3 },
+    ];
+    for (const { composed, premultiplied, channels } of cases) {
+      const ours = await encodeCutout(composed, { format: 'png', premultiplied });
+      const reference = await encodeImage(composed, { format: 'png', premultiplied });
+      const a = await raw(ours.bytes);
+      const b = await raw(reference);
+      assert.equal((await sharp(ours.bytes).metadata()).channels, channels);
+      assert.equal((await sharp(reference).metadata()).channels, channels);
+      assert.ok(
+        a.data.equals(b.data),
+        `samples differ (${channels} channels, premultiplied ${premultiplied})`,
+      );
+    }
   });
 });

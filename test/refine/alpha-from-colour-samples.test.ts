@@ -76,3 +76,25 @@ test('a cell with only one kind of known pixel nearby widens its search until it
   assert.equal(prior.alpha[5 * width + 100], 0);
   assert.ok(prior.confidence[5 * width + 100] > 0.99);
 });
+
+test('region: only the unknown pixels inside it are estimated, from samples outside it too', () => {
+  const { image, trimap, alpha } = composite([0.9, 0.8, 0.1], [0.1, 0.2, 0.7]);
+  // The region holds unknowns only (x 25–34): every sample must come from the context around it.
+  const region = { x0: 25, y0: 5, x1: 35, y1: 15 };
+  const prior = alphaFromColourSamples(image, trimap, { radius: 8, region });
+  for (let y = 0; y < 20; y++) {
+    for (let x = 0; x < 60; x++) {
+      const i = y * 60 + x;
+      const inside = x >= region.x0 && x < region.x1 && y >= region.y0 && y < region.y1;
+      if (!inside) {
+        assert.equal(prior.confidence[i], 0, `pixel (${x}, ${y}) outside the region`);
+        continue;
+      }
+      assert.ok(
+        Math.abs(prior.alpha[i] - alpha[i]) < 1e-4,
+        `pixel (${x}, ${y}): ${prior.alpha[i]} vs ${alpha[i]}`,
+      );
+      assert.ok(prior.confidence[i] > 0.6);
+    }
+  }
+});

@@ -70,3 +70,15 @@ test('foreground: false skips the colours', async () => {
   const result = await refineMask(scene.image, mask, { mode: 'matting', foreground: false });
   assert.equal(result.foreground, undefined);
 });
+
+test('tiles with context crops agree with one whole-image tile', async () => {
+  // 48 px cells: many tiles, none holding both kinds of sure pixel for sure; the samples come from the
+  // context around each. Measured when written: 0.025 apart; SADs 0.631 (whole) and 0.630 (tiled).
+  const whole = await refineMask(scene.image, mask, { tiles: { tileSize: 4096 }, foreground: false });
+  const tiled = await refineMask(scene.image, mask, { tiles: { tileSize: 48 }, foreground: false });
+  const apart = sadError(tiled.alpha, whole.alpha);
+  const wholeSad = sadError(whole.alpha, scene.alpha);
+  const tiledSad = sadError(tiled.alpha, scene.alpha);
+  assert.ok(apart < 0.1 * wholeSad, `tiled vs whole ${apart.toFixed(3)} (whole SAD ${wholeSad.toFixed(2)})`);
+  assert.ok(tiledSad < 1.1 * wholeSad, `tiled SAD ${tiledSad.toFixed(2)} vs whole ${wholeSad.toFixed(2)}`);
+});

@@ -38,19 +38,25 @@ test('cores partition the unknown pixels; every tile holds its core and both kin
   }
 });
 
-test('the margin reaches 1.5× the farthest an unknown pixel of the core lies from a known one', () => {
-  // A band 41 px wide: its middle lies 20–21 px from known pixels, so margins are at least 30.
+test('the reach rule (reachFactor) grows the margin with the band; by default the margin stays', () => {
+  // A band 21 px high across two cells, sure foreground above, background below: its middle lies 10 px
+  // from known pixels (along the column), so the rule at 1.5 asks for margins of at least 15.
   const width = 400;
   const height = 100;
   const data = new Uint8Array(width * height);
   for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) data[y * width + x] = x < 180 ? 0 : x <= 220 ? 128 : 255;
-  const tiles = planRefineTiles({ data, width, height }, { tileSize: 200, margin: 4, minKnown: 1 });
-  assert.equal(tiles.length, 2);
-  for (const { core, solve } of tiles) {
-    const grown = Math.max(core.x0 - solve.x0, solve.x1 - core.x1);
-    assert.ok(grown >= 30, `margin ${grown}`);
-  }
+    for (let x = 0; x < width; x++) data[y * width + x] = y < 40 ? 255 : y <= 60 ? 128 : 0;
+  const inner = (core: { x0: number; x1: number }, solve: { x0: number; x1: number }) =>
+    core.x0 === 0 ? solve.x1 - core.x1 : core.x0 - solve.x0;
+  const reaching = planRefineTiles(
+    { data, width, height },
+    { tileSize: 200, margin: 4, minKnown: 1, reachFactor: 1.5 },
+  );
+  assert.equal(reaching.length, 2);
+  for (const { core, solve } of reaching) assert.ok(inner(core, solve) >= 15, `margin ${inner(core, solve)}`);
+  const plain = planRefineTiles({ data, width, height }, { tileSize: 200, margin: 4, minKnown: 1 });
+  assert.equal(plain.length, 2);
+  for (const { core, solve } of plain) assert.equal(inner(core, solve), 4);
 });
 
 test('a wide unknown region grows its tile until both kinds of known pixel are inside', () => {
