@@ -14,7 +14,7 @@ import { RefinePool } from '../../src/pipeline/refine-pool.ts';
 import { RemoveContext, removeBackground } from '../../src/pipeline/remove-background.ts';
 import { generateScene } from '../../src/synth/index.ts';
 import { networkLikeMask } from '../refine/network-like-mask.ts';
-import { readZip } from './zip-reader.ts';
+import { readZip } from '../helpers/zip-reader.ts';
 
 const W = 240;
 const H = 180;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { badDir } from '../fixtures.ts';
-import { readZip } from '../pipeline/zip-reader.ts';
+import { readZip } from '../helpers/zip-reader.ts';
 import { alphaBox, multipart, rawPixels, scenePng, testApp } from './server-helpers.ts';
 
 describe('remove.bg compatibility', () => {
