@@ -4,15 +4,11 @@
  * asked, and `zip` — JPEG colour plus PNG alpha in one archive (remove.bg's `color.jpg` + `alpha.png`), which
  * is several times smaller than an RGBA PNG of a photo.
  *
- * PNG, the default output, is written here straight from the float planes to 8-bit samples and through
- * sharp at zlib level 4 with adaptive filtering: at 12 MP, io/encode.ts's path (an interleaved float copy,
- * then a byte copy, then level 6) took 2–4 s of an 8 s budget; level 4 compresses 2–3× faster than 6 for
- * files 5–8 % larger (bench/refine.ts's 12 MP cutouts: 5.32 → 5.74 MB, 7.89 → 8.31 MB), level 3 and below
- * grow them 10–50 %.
+ * PNG, the default output, is compressed at zlib level 4 (io/encode.ts's default is 6): at 12 MP the encode
+ * took 2–4 s of an 8 s budget; level 4 compresses 2–3× faster than 6 for files 5–8 % larger (bench/refine.ts's
+ * 12 MP cutouts: 5.32 → 5.74 MB, 7.89 → 8.31 MB), level 3 and below grow them 10–50 %.
  */
-import sharp from 'sharp';
 import type { ComposedCutout } from '../compose/compose-cutout.ts';
-import { type InterleavedF32, isFullyOpaque, type PlaneF32 } from '../core/image.ts';
 import { encodeImage, type OutputFormat } from '../io/encode.ts';
 import { createZip } from '../io/zip.ts';
 import type { RemoveFormat } from './options.ts';
@@ -47,6 +43,9 @@ export function extensionOf(format: RemoveFormat): string {
   return format === 'jpeg' ? 'jpg' : format === 'tiff' ? 'tiff' : format;
 }
 
+/** zlib level of PNG output (see the header). */
+export const PNG_COMPRESSION_LEVEL = 4;
+
 export async function encodeCutout(
   composed: ComposedCutout,
   options: EncodeCutoutOptions,
@@ -66,8 +65,6 @@ export async function encodeCutout(
       { name: 'color.jpg', data: colourJpeg },
       { name: 'alpha.png', data: alphaPng },
     ]);
-  } else if (format === 'png') {
-    bytes = await encodePng8(colour, alpha, options.premultiplied === true);
   } else {
     const outputFormat: OutputFormat = format;
     bytes = await encodeImage(
@@ -77,44 +74,9 @@ export async function encodeCutout(
         quality: options.quality,
         premultiplied: options.premultiplied,
         background: format === 'jpeg' && alpha ? WHITE : undefined,
+        compressionLevel: format === 'png' ? PNG_COMPRESSION_LEVEL : undefined,
       },
     );
   }
   return { bytes, format, extension: extensionOf(format), mimeType: MIME_TYPES[format] };
-}
-
-/** zlib level of PNG output (see the header). */
-export const PNG_COMPRESSION_LEVEL = 4;
-
-/**
- * 8-bit PNG: grey or RGB, with alpha unless it is opaque everywhere. Samples are clamped to [0, 1] and
- * rounded half up, as io/encode.ts does.
- */
-async function encodePng8(
-  colour: InterleavedF32,
-  alpha: PlaneF32 | undefined,
-  premultiplied: boolean,
-): Promise<Uint8Array> {
-  const { width, height, channels: c } = colour;
-  if (c !== 1 && c !== 3) throw new RangeError(`PNG output needs 1 or 3 colour channels, got ${c}`);
-  const a = alpha && !isFullyOpaque(alpha.data) ? alpha.data : undefined;
-  const out = a ? c + 1 : c;
-  const n = width * height;
-  const src = colour.data;
-  const raw = new Uint8Array(n * out);
-  for (let i = 0, s = 0, o = 0; i < n; i++, s += c, o += out) {
-    const w = a ? a[i] : 1;
-    const scale = premultiplied ? w : 1;
-    for (let k = 0; k < c; k++) raw[o + k] = toByte(src[s + k] * scale);
-    if (a) raw[o + c] = toByte(w);
-  }
-  const image = sharp(raw, { raw: { width, height, channels: out as 1 | 2 | 3 | 4 } })
-    .toColourspace(c === 1 ? 'b-w' : 'srgb')
-    .png({ compressionLevel: PNG_COMPRESSION_LEVEL, adaptiveFiltering: true });
-  return image.toBuffer();
-}
-
-/** [0, 1] to 0…255, rounding half up; NaN becomes 0. */
-function toByte(v: number): number {
-  return !(v > 0) ? 0 : v >= 1 ? 255 : (v * 255 + 0.5) | 0;
 }
