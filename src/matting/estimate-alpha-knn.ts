@@ -31,6 +31,9 @@ export function estimateAlphaKnn(image: InterleavedF32, trimap: Trimap, options:
     colourSpace: options.colourSpace,
     kernel: options.kernel,
     order: options.order,
+    // Half storage: the solve reads the matrix only through products and its diagonal (and, with the
+    // incomplete Cholesky preconditioner, its upper triangle).
+    storage: options.preconditioner === 'ichol' ? 'upper' : 'pairs',
     signal: options.signal,
     onProgress: onProgress && ((fraction) => onProgress(0.8 * fraction)),
   });

@@ -6,6 +6,7 @@
  */
 
 import type { InterleavedF32, Trimap } from '../core/image.ts';
+import { icholMaxEntries } from './estimate-alpha-cf.ts';
 import { buildLearningBasedSystem } from './learning-based-laplacian.ts';
 import {
   type LaplacianMattingResult,
@@ -30,7 +31,12 @@ export function estimateAlphaLearningBased(
   const system = buildLearningBasedSystem(image, trimap, {
     epsilon: options.epsilon,
     order: options.order,
+    storage: 'upper',
   });
   const build = performance.now() - t0;
-  return solveLaplacianSystem(system, trimap, build, { ...options, progressStart: 0.2 });
+  return solveLaplacianSystem(system, trimap, build, {
+    ...options,
+    icholMaxEntries: icholMaxEntries(image, options.icholEntriesPerPixel),
+    progressStart: 0.2,
+  });
 }

@@ -10,6 +10,7 @@ import {
   type MattingTile,
   pasteTileCore,
   planMattingTiles,
+  type Rect,
   type TilePlanOptions,
 } from './tile-plan.ts';
 
@@ -24,6 +25,12 @@ export interface TileSolution {
 export type TileSolver = (image: InterleavedF32, trimap: Trimap) => Promise<TileSolution> | TileSolution;
 
 export interface TiledMattingOptions extends TilePlanOptions {
+  /**
+   * Memory bound: tiles are handed to `solveTile` while the unknown pixels of the tiles in flight stay within
+   * this many (a tile larger than the bound runs alone). A tile's solve holds several hundred bytes per
+   * unknown, so this is what bounds the peak when tiles run side by side. Default: no bound.
+   */
+  maxUnknownsInFlight?: number;
   onProgress?: (fraction: number) => void;
   signal?: AbortLike;
 }
@@ -53,19 +60,53 @@ export async function estimateAlphaTiled(
   }
   const result: PlaneF32 = { data: alpha, width, height };
   const tiles = planMattingTiles(trimap, options);
+  const budget = options.maxUnknownsInFlight ?? Number.POSITIVE_INFINITY;
+  // Largest first: the longest solve starts at once (the critical path) and, under a budget, runs alone.
+  const queue = tiles
+    .map((tile) => ({ tile, unknown: countUnknownIn(trimap, tile.solve) }))
+    .sort((a, b) => b.unknown - a.unknown);
   let done = 0;
   let iterations = 0;
   let converged = true;
-  await Promise.all(
-    tiles.map(async (tile) => {
-      throwIfAborted(options.signal);
-      const solved = await solveTile(cropInterleaved(image, tile.solve), cropTrimap(trimap, tile.solve));
-      throwIfAborted(options.signal);
-      pasteTileCore(result, tile, solved.alpha);
-      iterations = Math.max(iterations, solved.iterations);
-      converged &&= solved.converged;
-      options.onProgress?.(++done / tiles.length);
-    }),
-  );
+  let inFlight = 0;
+  const running = new Set<Promise<void>>();
+  const solve = async (tile: MattingTile) => {
+    throwIfAborted(options.signal);
+    const solved = await solveTile(cropInterleaved(image, tile.solve), cropTrimap(trimap, tile.solve));
+    throwIfAborted(options.signal);
+    pasteTileCore(result, tile, solved.alpha);
+    iterations = Math.max(iterations, solved.iterations);
+    converged &&= solved.converged;
+    options.onProgress?.(++done / tiles.length);
+  };
+  // The first failure is kept and thrown once nothing is left running (no rejection goes unhandled).
+  let failure: { error: unknown } | undefined;
+  for (const { tile, unknown } of queue) {
+    while (running.size > 0 && inFlight + unknown > budget && !failure) await Promise.race(running);
+    if (failure) break;
+    inFlight += unknown;
+    const job: Promise<void> = solve(tile)
+      .catch((error: unknown) => {
+        failure ??= { error };
+      })
+      .finally(() => {
+        inFlight -= unknown;
+        running.delete(job);
+      });
+    running.add(job);
+  }
+  await Promise.all(running);
+  if (failure) throw failure.error;
   return { alpha: result, tiles, iterations, unknownCount, converged };
+}
+
+function countUnknownIn(trimap: Trimap, rect: Rect): number {
+  let count = 0;
+  for (let y = rect.y0; y < rect.y1; y++) {
+    for (let x = rect.x0; x < rect.x1; x++) {
+      const t = trimap.data[y * trimap.width + x];
+      if (t > 0 && t < 255) count++;
+    }
+  }
+  return count;
 }

@@ -47,6 +47,12 @@ export interface KnnLaplacianOptions {
   kernel?: 'binary' | 'soft';
   /** Numbering of the unknowns: 'scan' (row-major, default) or 'rcm' (reverse Cuthill–McKee on the grid). */
   order?: 'rcm' | 'scan';
+  /**
+   * 'full' (default) stores every entry; 'upper' only the diagonal and the entries right of it, each link
+   * once; 'pairs' each link once in the row of the unknown pixel whose search found it, written straight
+   * into the matrix with no link list (what the Jacobi-preconditioned solve uses). See CsrMatrix.symmetric.
+   */
+  storage?: 'full' | 'upper' | 'pairs';
   /** Progress of the construction in [0, 1]. */
   onProgress?: (fraction: number) => void;
   /** Checked between steps of the neighbour searches; when set, the build throws an AbortError. */
@@ -122,9 +128,21 @@ export function buildKnnSystem(
   // Only an unknown pixel's own search links two unknowns (a known pixel's links go to the diagonal and
   // the right-hand side), and each such link is pushed twice: this is the most the list can hold, so it
   // never grows (growing by doubling held the old and the new list at once).
+  // With upper storage each link is pushed once, to the row of its smaller number.
+  const upper = options.storage === 'upper';
   let linkCapacity = 0;
-  for (const pass of passes) linkCapacity += 2 * n * (pass.neighbours - 1);
-  const links = new LinkList(linkCapacity);
+  for (const pass of passes) linkCapacity += (upper ? 1 : 2) * n * (pass.neighbours - 1);
+  // Binary affinities are all 1/2: no weight is stored (a quarter of the list's memory).
+  const pairs = options.storage === 'pairs';
+  const links = new LinkList(pairs ? 0 : linkCapacity, soft ? undefined : 0.5);
+  // 'pairs': row u has `stride` slots, its diagonal and then the links its own searches find, compacted
+  // in place at the end. A search returns k pixels, usually itself among them; with ties at distance 0 it
+  // may not, hence k (not k − 1) slots a pass.
+  let stride = 1;
+  for (const pass of passes) stride += pass.neighbours;
+  const pairColumns = new Int32Array(pairs ? n * stride : 0);
+  const pairValues = new Float32Array(pairs ? n * stride : 0);
+  const pairCount = new Int32Array(pairs ? n : 0);
   // A directed link a → b of affinity w adds w/2 to W_ab and to W_ba.
   const link = (a: number, b: number, w: number): void => {
     const half = 0.5 * w;
@@ -132,13 +150,20 @@ export function buildKnnSystem(
     const ub = unknownIndex[b];
     if (ua >= 0) {
       diagonal[ua] += half;
-      if (ub >= 0) links.push(ua, ub, half);
-      else if (tri[b] === 255) rhs[ua] += half;
+      if (ub >= 0) {
+        if (pairs) {
+          const at = ua * stride + 1 + pairCount[ua]++;
+          pairColumns[at] = ub;
+          pairValues[at] = -half;
+        } else if (!upper) links.push(ua, ub, half);
+        else if (ua < ub) links.push(ua, ub, half);
+        else links.push(ub, ua, half);
+      } else if (tri[b] === 255) rhs[ua] += half;
     }
     if (ub >= 0) {
       diagonal[ub] += half;
-      if (ua >= 0) links.push(ub, ua, half);
-      else if (tri[a] === 255) rhs[ub] += half;
+      if (ua >= 0 && !upper && !pairs) links.push(ub, ua, half);
+      else if (ua < 0 && tri[a] === 255) rhs[ub] += half;
     }
   };
 
@@ -147,19 +172,31 @@ export function buildKnnSystem(
   const { signal, onProgress } = options;
   // Progress: each pass's two stages count alike.
   const stages = 2 * passes.length;
+  let features: Float32Array | undefined;
+  let tree: KdTree | undefined;
   for (let pass = 0; pass < (n > 0 ? passes.length : 0); pass++) {
     const k = passes[pass].neighbours;
     throwIfAborted(signal);
     let t0 = performance.now();
-    const features = pixelFeatures(colour, colourDims, width, height, passes[pass].spatialWeight);
-    const search = new NearestNeighbourSearch(buildKdTree(features, dimension, 16), k);
+    // Each pass takes over the previous pass's feature array and tree (see buildKdTree).
+    const passFeatures = pixelFeatures(
+      colour,
+      colourDims,
+      width,
+      height,
+      passes[pass].spatialWeight,
+      features,
+    );
+    features = passFeatures;
+    tree = buildKdTree(passFeatures, dimension, 16, tree);
+    const search = new NearestNeighbourSearch(tree, k);
     timings.trees += performance.now() - t0;
     t0 = performance.now();
     const affinity = (a: number, b: number): number => {
       if (!soft) return 1;
       let l1 = 0;
       for (let d = 0; d < dimension; d++)
-        l1 += Math.abs(features[a * dimension + d] - features[b * dimension + d]);
+        l1 += Math.abs(passFeatures[a * dimension + d] - passFeatures[b * dimension + d]);
       return Math.max(0, 1 - l1 / dimension);
     };
 
@@ -169,7 +206,7 @@ export function buildKnnSystem(
         onProgress?.((2 * pass + u / n) / stages);
       }
       const p = scanUnknowns[u];
-      const found = search.search(features, p * dimension);
+      const found = search.search(passFeatures, p * dimension);
       for (let i = 0; i < found; i++) {
         const q = search.indices[i];
         if (q !== p) link(p, q, affinity(p, q));
@@ -179,7 +216,7 @@ export function buildKnnSystem(
 
     t0 = performance.now();
     knownSearches += linkKnownPixels(
-      features,
+      passFeatures,
       dimension,
       width,
       height,
@@ -196,7 +233,11 @@ export function buildKnnSystem(
   }
 
   const t0 = performance.now();
-  const matrix = assembleLaplacian(n, diagonal, links);
+  const matrix = pairs
+    ? compactPairs(n, stride, diagonal, pairColumns, pairValues, pairCount)
+    : upper
+      ? assembleUpperLaplacian(n, diagonal, links)
+      : assembleLaplacian(n, diagonal, links);
   timings.assemble = performance.now() - t0;
   onProgress?.(1);
   return { matrix, rhs, pixels, knownSearches, timings };
@@ -424,9 +465,11 @@ function pixelFeatures(
   width: number,
   height: number,
   spatialWeight: number,
+  reuse?: Float32Array,
 ): Float32Array {
   const dimension = colourDims + 2;
-  const out = new Float32Array(width * height * dimension);
+  const out =
+    reuse?.length === width * height * dimension ? reuse : new Float32Array(width * height * dimension);
   const sx = width > 1 ? spatialWeight / (width - 1) : 0;
   const sy = height > 1 ? spatialWeight / (height - 1) : 0;
   for (let y = 0, p = 0; y < height; y++) {
@@ -442,19 +485,26 @@ function pixelFeatures(
 
 /**
  * Growable list of off-diagonal affinities (row, column, weight) between unknowns. Weights are Float32:
- * binary affinities are halves (exact), soft ones are stored in Float32 in the matrix anyway.
+ * binary affinities are halves (exact), soft ones are stored in Float32 in the matrix anyway. When every
+ * weight is the same (`constant`), none is stored and `weight(e)` returns that value for every entry.
  */
 class LinkList {
   rows: Int32Array;
   columns: Int32Array;
   weights: Float32Array;
+  readonly constant: number | undefined;
   length = 0;
 
-  constructor(capacity: number) {
+  constructor(capacity: number, constant?: number) {
     const c = Math.max(16, capacity);
+    this.constant = constant;
     this.rows = new Int32Array(c);
     this.columns = new Int32Array(c);
-    this.weights = new Float32Array(c);
+    this.weights = new Float32Array(constant === undefined ? c : 0);
+  }
+
+  weight(e: number): number {
+    return this.constant ?? this.weights[e];
   }
 
   push(row: number, column: number, weight: number): void {
@@ -466,20 +516,22 @@ class LinkList {
       const columns = new Int32Array(c);
       columns.set(this.columns);
       this.columns = columns;
-      const weights = new Float32Array(c);
-      weights.set(this.weights);
-      this.weights = weights;
+      if (this.constant === undefined) {
+        const weights = new Float32Array(c);
+        weights.set(this.weights);
+        this.weights = weights;
+      }
     }
     this.rows[this.length] = row;
     this.columns[this.length] = column;
-    this.weights[this.length] = weight;
+    if (this.constant === undefined) this.weights[this.length] = weight;
     this.length++;
   }
 }
 
 /** L_uu = D − W_uu as CSR: the diagonal first in each row, then one entry per distinct neighbour. */
 function assembleLaplacian(n: number, diagonal: Float64Array, links: LinkList): CsrMatrix {
-  const { rows, columns, weights, length } = links;
+  const { rows, columns, length } = links;
   const count = new Int32Array(n + 1);
   for (let e = 0; e < length; e++) count[rows[e] + 1]++;
   for (let u = 0; u < n; u++) count[u + 1] += count[u];
@@ -490,7 +542,7 @@ function assembleLaplacian(n: number, diagonal: Float64Array, links: LinkList): 
   for (let e = 0; e < length; e++) {
     const at = fill[rows[e]]++;
     bucketColumns[at] = columns[e];
-    bucketWeights[at] = weights[e];
+    bucketWeights[at] = links.weight(e);
   }
   // Merge repeated columns within each row.
   const rowStart = new Int32Array(n + 1);
@@ -518,4 +570,93 @@ function assembleLaplacian(n: number, diagonal: Float64Array, links: LinkList): 
   }
   // Views, not copies (a copy would hold the matrix twice); the unused tails were never written.
   return { n, rowStart, columns: outColumns.subarray(0, nnz), values: outValues.subarray(0, nnz) };
+}
+
+/**
+ * The upper triangle of L_uu = D − W_uu from links stored once each (row < column). The links are bucketed by
+ * row with a free slot before each row for the diagonal, and the repeated columns are merged in place: a row's
+ * merged entries never outrun its bucket, so the buckets become the matrix and nothing else of that size is
+ * allocated.
+ */
+function assembleUpperLaplacian(n: number, diagonal: Float64Array, links: LinkList): CsrMatrix {
+  const { rows, columns, length } = links;
+  const start = new Int32Array(n + 1); // row u's bucket: its diagonal slot, then its links
+  for (let e = 0; e < length; e++) start[rows[e] + 1]++;
+  for (let u = 0; u < n; u++) start[u + 1] += start[u] + 1;
+  const outColumns = new Int32Array(length + n);
+  const outValues = new Float32Array(length + n);
+  const fill = new Int32Array(n);
+  for (let u = 0; u < n; u++) fill[u] = start[u] + 1;
+  for (let e = 0; e < length; e++) {
+    const at = fill[rows[e]]++;
+    outColumns[at] = columns[e];
+    outValues[at] = links.weight(e);
+  }
+  const rowStart = new Int32Array(n + 1);
+  const slot = fill.fill(-1); // where column c went in the row being merged
+  let nnz = 0;
+  for (let u = 0; u < n; u++) {
+    const first = nnz;
+    const end = start[u + 1];
+    // Read before written: the write position never passes the read position.
+    const from = start[u] + 1;
+    outColumns[nnz] = u;
+    outValues[nnz] = diagonal[u];
+    nnz++;
+    for (let e = from; e < end; e++) {
+      const c = outColumns[e];
+      const w = outValues[e];
+      if (slot[c] >= first) {
+        outValues[slot[c]] -= w;
+      } else {
+        slot[c] = nnz;
+        outColumns[nnz] = c;
+        outValues[nnz] = -w;
+        nnz++;
+      }
+    }
+    rowStart[u + 1] = nnz;
+  }
+  return {
+    n,
+    rowStart,
+    columns: outColumns.subarray(0, nnz),
+    values: outValues.subarray(0, nnz),
+    symmetric: 'upper',
+  };
+}
+
+/**
+ * The 'pairs' matrix from its fixed-stride rows: each row moves down to follow the previous one, its diagonal
+ * first. In place: a row never moves up, so nothing unread is overwritten.
+ */
+function compactPairs(
+  n: number,
+  stride: number,
+  diagonal: Float64Array,
+  columns: Int32Array,
+  values: Float32Array,
+  count: Int32Array,
+): CsrMatrix {
+  const rowStart = new Int32Array(n + 1);
+  let nnz = 0;
+  for (let u = 0; u < n; u++) {
+    const from = u * stride + 1;
+    columns[nnz] = u;
+    values[nnz] = diagonal[u];
+    nnz++;
+    for (let e = from; e < from + count[u]; e++) {
+      columns[nnz] = columns[e];
+      values[nnz] = values[e];
+      nnz++;
+    }
+    rowStart[u + 1] = nnz;
+  }
+  return {
+    n,
+    rowStart,
+    columns: columns.subarray(0, nnz),
+    values: values.subarray(0, nnz),
+    symmetric: 'pairs',
+  };
 }

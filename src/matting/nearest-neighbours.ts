@@ -36,8 +36,18 @@ export interface KdTree {
   nodeCount: number;
 }
 
-/** Builds a tree over `count = points.length / dimension` points stored point after point. */
-export function buildKdTree(points: ArrayLike<number>, dimension: number, leafSize = 8): KdTree {
+/**
+ * Builds a tree over `count = points.length / dimension` points stored point after point. `reuse`: a tree
+ * built before over as many points of the same dimension and leaf size, whose memory the new tree takes
+ * over (the old one is unusable afterwards): a second tree then costs no new memory, even while V8 has not
+ * yet collected anything.
+ */
+export function buildKdTree(
+  points: ArrayLike<number>,
+  dimension: number,
+  leafSize = 8,
+  reuse?: KdTree,
+): KdTree {
   if (!(dimension >= 1) || points.length % dimension !== 0) {
     throw new RangeError(`k-d tree: ${points.length} values do not make points of dimension ${dimension}`);
   }
@@ -45,18 +55,33 @@ export function buildKdTree(points: ArrayLike<number>, dimension: number, leafSi
   const leaf = Math.max(1, leafSize | 0);
   // Leaves hold between ⌈leaf/2⌉ and leaf points, so there are fewer than 2·size/leaf + 1 of them.
   const capacity = 2 * (Math.ceil((2 * size) / leaf) + 1);
-  const start = new Int32Array(capacity);
-  const end = new Int32Array(capacity);
-  const left = new Int32Array(capacity).fill(-1);
-  const parent = new Int32Array(capacity).fill(-1);
-  const axis = new Int32Array(capacity);
-  const leafOf = new Int32Array(size);
-  const lower = new Float32Array(capacity * dimension);
-  const upper = new Float32Array(capacity * dimension);
+  // The node arrays are returned as views of their first nodeCount entries (the tail's pages are never
+  // touched), so a reused tree's full arrays are found again through their buffers.
+  const fits =
+    reuse !== undefined &&
+    reuse.size === size &&
+    reuse.dimension === dimension &&
+    reuse.start.buffer.byteLength === capacity * 4;
+  const int32 = (old: Int32Array | undefined, length: number) =>
+    fits && old ? new Int32Array(old.buffer, 0, length) : new Int32Array(length);
+  const float32 = (old: Float32Array | undefined, length: number) =>
+    fits && old ? new Float32Array(old.buffer, 0, length) : new Float32Array(length);
+  const start = int32(reuse?.start, capacity);
+  const end = int32(reuse?.end, capacity);
+  const left = int32(reuse?.left, capacity);
+  const parent = int32(reuse?.parent, capacity);
+  const axis = int32(reuse?.axis, capacity);
+  const leafOf = int32(reuse?.leafOf, size);
+  const lower = float32(reuse?.lower, capacity * dimension);
+  const upper = float32(reuse?.upper, capacity * dimension);
   // The points are moved physically as the tree is split, so every scan below is sequential.
-  const work = Float32Array.from(points);
-  const order = new Int32Array(size);
+  const work = float32(reuse?.points, size * dimension);
+  work.set(points);
+  const order = int32(reuse?.indices, size);
   for (let i = 0; i < size; i++) order[i] = i;
+  left[0] = -1;
+  parent[0] = -1;
+  start[0] = 0;
 
   // Each node splits the widest side of its points' bounding box at the median. On large nodes that side
   // is judged from an even sample of their points (a sweep over every point at every level would
@@ -101,6 +126,8 @@ export function buildKdTree(points: ArrayLike<number>, dimension: number, leafSi
     nodeCount += 2;
     left[node] = child;
     axis[node] = widest;
+    left[child] = -1;
+    left[child + 1] = -1;
     parent[child] = node;
     parent[child + 1] = node;
     start[child] = s;
@@ -136,7 +163,7 @@ export function buildKdTree(points: ArrayLike<number>, dimension: number, leafSi
     leftMax[node] = upper[child * dimension + axis[node]];
     rightMin[node] = lower[(child + 1) * dimension + axis[node]];
   }
-  const positions = new Int32Array(size);
+  const positions = int32(reuse?.positions, size);
   for (let i = 0; i < size; i++) positions[order[i]] = i;
   return {
     dimension,
@@ -144,16 +171,16 @@ export function buildKdTree(points: ArrayLike<number>, dimension: number, leafSi
     points: work,
     indices: order,
     positions,
-    start: start.slice(0, nodeCount),
-    end: end.slice(0, nodeCount),
-    left: left.slice(0, nodeCount),
-    parent: parent.slice(0, nodeCount),
-    axis: axis.slice(0, nodeCount),
+    start: start.subarray(0, nodeCount),
+    end: end.subarray(0, nodeCount),
+    left: left.subarray(0, nodeCount),
+    parent: parent.subarray(0, nodeCount),
+    axis: axis.subarray(0, nodeCount),
     leftMax,
     rightMin,
     leafOf,
-    lower: lower.slice(0, nodeCount * dimension),
-    upper: upper.slice(0, nodeCount * dimension),
+    lower: lower.subarray(0, nodeCount * dimension),
+    upper: upper.subarray(0, nodeCount * dimension),
     nodeCount,
   };
 }

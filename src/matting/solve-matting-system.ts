@@ -20,6 +20,8 @@ export interface SolveMattingSystemOptions {
   preconditioner?: MattingPreconditioner;
   /** Drop threshold of the incomplete Cholesky factor (default: the factorisation's own). */
   icholThreshold?: number;
+  /** Memory bound on the incomplete Cholesky factor's entries (see incomplete-cholesky.ts). Default none. */
+  icholMaxEntries?: number;
   /** Relative shift on every row of the factored matrix (see incomplete-cholesky.ts). Default 0. */
   icholBaseShift?: number;
   /** Progress in [0, 1] of the whole estimate; the solve reports from `progressStart` up to 1. */
@@ -60,6 +62,12 @@ export interface LaplacianSolveOptions {
   preconditioner?: MattingPreconditioner;
   /** Drop threshold of the incomplete Cholesky factor. */
   icholThreshold?: number;
+  /**
+   * Memory bound on the incomplete Cholesky factor, in entries per pixel of the image (tile) solved: where
+   * the band is so wide that the factor would exceed it, the drop threshold rises there (more CG iterations,
+   * less memory). Default 26 for closed-form and learning-based matting (see icholMaxEntries).
+   */
+  icholEntriesPerPixel?: number;
   /** Unknown numbering: reverse Cuthill–McKee or row-major (each method documents its default). */
   order?: 'rcm' | 'scan';
   /** Progress in [0, 1] (an estimate: CG's remaining iterations are not known in advance). */
@@ -107,6 +115,7 @@ export function solveMattingSystem(
   if (kind === 'ichol') {
     const factor = incompleteCholesky(matrix, {
       threshold: options.icholThreshold,
+      maxEntries: options.icholMaxEntries,
       baseShift: options.icholBaseShift,
     });
     factorInfo = { entries: factor.values.length, rewinds: factor.rewinds, maxShift: factor.maxShift };

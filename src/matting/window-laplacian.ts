@@ -42,6 +42,11 @@ export interface WindowSystemOptions {
   order?: 'rcm' | 'scan';
   /** Explicit numbering: every unknown pixel once, in the order wanted (overrides `order`). */
   pixels?: Int32Array;
+  /**
+   * 'full' (default) stores every entry; 'upper' only the diagonal and the entries right of it (the matrix
+   * is symmetric; see CsrMatrix.upper), half the memory, which is what the matting solve uses.
+   */
+  storage?: 'full' | 'upper';
 }
 
 /**
@@ -103,6 +108,8 @@ export function buildWindowSystem(
     pixels = orderUnknownPixels(unknown, width, height);
   }
   if (options.pixels || options.order !== 'scan') for (let u = 0; u < n; u++) index[pixels[u]] = u;
+
+  if (options.storage === 'upper') return buildUpper(colour, tri, width, height, form, index, pixels);
 
   const values = new Float32Array(n * SLOTS);
   const rhs = new Float64Array(n);
@@ -238,4 +245,160 @@ export function buildWindowSystem(
     rhs,
     pixels,
   };
+}
+
+// Upper storage accumulates only the forward half of the 5×5 neighbourhood (the centre and the 12 pixels after
+// it in raster order): each unordered pair of a window is added once, to the row of its raster-earlier pixel.
+const HALF = 13;
+
+/**
+ * The reduced system with only the diagonal and the entries right of it (in the unknowns' numbering) stored.
+ * Rows accumulate in a 13-slot buffer (the pair's raster-earlier pixel holds it), which is then sorted into the
+ * upper triangle of the numbering: 13 entries a row instead of 25, and one add per pair instead of two.
+ */
+function buildUpper(
+  colour: Float32Array,
+  tri: Uint8Array,
+  width: number,
+  height: number,
+  form: WindowForm,
+  index: Int32Array,
+  pixels: Int32Array,
+): WindowSystem {
+  const n = pixels.length;
+  const half = new Float32Array(n * HALF);
+  const rhs = new Float64Array(n);
+  const wp = new Int32Array(9);
+  const wu = new Int32Array(9);
+  const cr = new Float64Array(9);
+  const cg = new Float64Array(9);
+  const cb = new Float64Array(9);
+  const nn = new Float64Array(16);
+  // halfSlot[a·9 + b] (b after a in the window): slot of window pixel b in the half row of window pixel a.
+  const halfSlot = new Int32Array(81);
+  for (let a = 0; a < 9; a++) {
+    for (let b = a + 1; b < 9; b++) {
+      const dy = ((b / 3) | 0) - ((a / 3) | 0);
+      const dx = (b % 3) - (a % 3);
+      halfSlot[a * 9 + b] = (dy + 2) * 5 + (dx + 2) - 12;
+    }
+  }
+  const unknownInColumn = new Int32Array(width);
+  for (let y = 1; y < height - 1; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = y * width + x;
+      unknownInColumn[x] =
+        (index[p - width] >= 0 ? 1 : 0) + (index[p] >= 0 ? 1 : 0) + (index[p + width] >= 0 ? 1 : 0);
+    }
+    for (let x = 1; x < width - 1; x++) {
+      const unknownCount = unknownInColumn[x - 1] + unknownInColumn[x] + unknownInColumn[x + 1];
+      if (unknownCount === 0) continue;
+      let mr = 0;
+      let mg = 0;
+      let mb = 0;
+      for (let a = 0; a < 9; a++) {
+        const p = (y + ((a / 3) | 0) - 1) * width + x + (a % 3) - 1;
+        wp[a] = p;
+        wu[a] = index[p];
+        mr += colour[p * 3];
+        mg += colour[p * 3 + 1];
+        mb += colour[p * 3 + 2];
+      }
+      mr /= 9;
+      mg /= 9;
+      mb /= 9;
+      let s00 = 0;
+      let s01 = 0;
+      let s02 = 0;
+      let s11 = 0;
+      let s12 = 0;
+      let s22 = 0;
+      for (let a = 0; a < 9; a++) {
+        const q = wp[a] * 3;
+        const r = colour[q] - mr;
+        const g = colour[q + 1] - mg;
+        const b = colour[q + 2] - mb;
+        cr[a] = r;
+        cg[a] = g;
+        cb[a] = b;
+        s00 += r * r;
+        s01 += r * g;
+        s02 += r * b;
+        s11 += g * g;
+        s12 += g * b;
+        s22 += b * b;
+      }
+      form(mr, mg, mb, s00, s01, s02, s11, s12, s22, nn);
+
+      for (let a = 0; a < 9; a++) {
+        const ra = cr[a];
+        const ga = cg[a];
+        const ba = cb[a];
+        const z0 = nn[0] * ra + nn[1] * ga + nn[2] * ba + nn[3];
+        const z1 = nn[4] * ra + nn[5] * ga + nn[6] * ba + nn[7];
+        const z2 = nn[8] * ra + nn[9] * ga + nn[10] * ba + nn[11];
+        const z3 = nn[12] * ra + nn[13] * ga + nn[14] * ba + nn[15];
+        const ua = wu[a];
+        if (unknownCount === 9) {
+          const rowA = ua * HALF;
+          half[rowA] += 1 - (z0 * ra + z1 * ga + z2 * ba + z3);
+          for (let b = a + 1; b < 9; b++) {
+            half[rowA + halfSlot[a * 9 + b]] -= z0 * cr[b] + z1 * cg[b] + z2 * cb[b] + z3;
+          }
+          continue;
+        }
+        if (ua >= 0) half[ua * HALF] += 1 - (z0 * ra + z1 * ga + z2 * ba + z3);
+        for (let b = a + 1; b < 9; b++) {
+          const ub = wu[b];
+          if (ua < 0 && ub < 0) continue;
+          const value = -(z0 * cr[b] + z1 * cg[b] + z2 * cb[b] + z3);
+          if (ua >= 0) {
+            if (ub >= 0) half[ua * HALF + halfSlot[a * 9 + b]] += value;
+            else if (tri[wp[b]] === 255) rhs[ua] -= value;
+          } else if (tri[wp[a]] === 255) {
+            rhs[ub] -= value;
+          }
+        }
+      }
+    }
+  }
+
+  // Sort the half rows into the numbering's upper triangle: the pair (u, v) goes to row min(u, v).
+  const halfOffset = new Int32Array(HALF);
+  for (let s = 0; s < HALF; s++) {
+    const slot = s + 12;
+    halfOffset[s] = (((slot / 5) | 0) - 2) * width + (slot % 5) - 2;
+  }
+  const rowStart = new Int32Array(n + 1);
+  for (let u = 0; u < n; u++) {
+    const row = u * HALF;
+    const p = pixels[u];
+    rowStart[u + 1]++; // the diagonal
+    for (let s = 1; s < HALF; s++) {
+      if (half[row + s] === 0) continue;
+      rowStart[Math.min(u, index[p + halfOffset[s]]) + 1]++;
+    }
+  }
+  for (let u = 0; u < n; u++) rowStart[u + 1] += rowStart[u];
+  const nnz = rowStart[n];
+  const columns = new Int32Array(nnz);
+  const values = new Float32Array(nnz);
+  const fill = rowStart.slice(0, n);
+  for (let u = 0; u < n; u++) {
+    columns[fill[u]] = u;
+    values[fill[u]++] = half[u * HALF];
+  }
+  for (let u = 0; u < n; u++) {
+    const row = u * HALF;
+    const p = pixels[u];
+    for (let s = 1; s < HALF; s++) {
+      const value = half[row + s];
+      if (value === 0) continue;
+      const v = index[p + halfOffset[s]];
+      const r = u < v ? u : v;
+      columns[fill[r]] = u < v ? v : u;
+      values[fill[r]++] = value;
+    }
+  }
+  return { matrix: { n, rowStart, columns, values, symmetric: 'upper' }, rhs, pixels };
 }

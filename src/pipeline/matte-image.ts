@@ -26,11 +26,18 @@ export interface MatteImageOptions extends MattingOptions {
   trimapName?: string;
   /** Solves tiles elsewhere, e.g. on a MattingPool; default: here, one after another. */
   solveTile?: TileSolver;
-  /** Tile size and margin. */
-  tiles?: TilePlanOptions;
+  /** Tile size and margin, and the bound on unknown pixels in flight (default: see below). */
+  tiles?: TilePlanOptions & { maxUnknownsInFlight?: number };
   /** Wide bands are solved at half resolution first (see coarse-to-fine.ts); false turns that off. */
   coarseToFine?: CoarseToFineOptions | false;
 }
+
+/**
+ * Tiles run side by side only while their unknown pixels add up to at most this share of the image's pixels.
+ * A tile's solve holds 500–800 bytes per unknown pixel (matrix, preconditioner, CG vectors), so this keeps
+ * the peak near the issue's 150 bytes per image pixel; one tile larger than that runs alone.
+ */
+const UNKNOWNS_IN_FLIGHT_PER_PIXEL = 0.15;
 
 export interface MatteImageResult {
   alpha: PlaneF32;
@@ -64,6 +71,7 @@ export async function matteImage(
   let iterations = 0;
   const solveTiled = async (levelImage: InterleavedF32, levelTrimap: Trimap) => {
     const solved = await estimateAlphaTiled(levelImage, levelTrimap, solveTile, {
+      maxUnknownsInFlight: Math.round(UNKNOWNS_IN_FLIGHT_PER_PIXEL * levelImage.width * levelImage.height),
       ...options.tiles,
       ...(whole ? { tileSize: Math.max(levelImage.width, levelImage.height) } : {}),
       onProgress: options.onProgress,
