@@ -20,4 +20,4 @@ export {
   type OutputFormat,
   parseOutputFormat,
 } from './encode.ts';
-export { type WriteOptions, writeFileAtomic } from './write-file-atomic.ts';
+export { assertNotAnInput, type WriteOptions, writeFileAtomic } from './write-file-atomic.ts';

@@ -16,6 +16,23 @@ export interface WriteOptions {
   overwrite?: boolean;
 }
 
+/**
+ * Throws CUTOUT_E_OUTPUT_IS_INPUT when `target` is the same file as one of `inputs` (by device and inode, so
+ * links and other spellings of the path are caught). A missing target is never an input.
+ */
+export async function assertNotAnInput(target: string, inputs: readonly string[]): Promise<void> {
+  const existing = await statOrUndefined(resolve(target));
+  if (!existing) return;
+  for (const input of inputs) {
+    const other = await statOrUndefined(input);
+    if (other && other.dev === existing.dev && other.ino === existing.ino) {
+      throw new CutoutError('CUTOUT_E_OUTPUT_IS_INPUT', `refusing to overwrite the input file ${input}`, {
+        file: target,
+      });
+    }
+  }
+}
+
 export async function writeFileAtomic(
   target: string,
   bytes: Uint8Array,
@@ -24,14 +41,7 @@ export async function writeFileAtomic(
   const path = resolve(target);
   const existing = await statOrUndefined(path);
   if (existing) {
-    for (const input of options.inputs ?? []) {
-      const other = await statOrUndefined(input);
-      if (other && other.dev === existing.dev && other.ino === existing.ino) {
-        throw new CutoutError('CUTOUT_E_OUTPUT_IS_INPUT', `refusing to overwrite the input file ${input}`, {
-          file: target,
-        });
-      }
-    }
+    await assertNotAnInput(target, options.inputs ?? []);
     if (existing.isDirectory()) {
       throw new CutoutError('CUTOUT_E_OUTPUT_FAILED', 'is a folder; give a file name', { file: target });
     }

@@ -14,7 +14,7 @@ import type { Readable } from 'node:stream';
 import { CutoutError, isCutoutError } from '../errors.ts';
 import { isImagePath, nameKey } from '../io/list-images.ts';
 import { readSource } from '../io/read-source.ts';
-import { writeFileAtomic } from '../io/write-file-atomic.ts';
+import { assertNotAnInput, writeFileAtomic } from '../io/write-file-atomic.ts';
 import { extensionOf } from './encode-cutout.ts';
 import type { RemoveFormat } from './options.ts';
 import { type RemoveBackgroundResult, type RemoveContext, removeBackground } from './remove-background.ts';
@@ -315,7 +315,12 @@ export async function runRemoveJob(
   });
   try {
     if (job.error) throw job.error;
-    if (job.output !== STDIO && !options.overwrite && (await exists(job.output))) return done('skipped');
+    const inputs = [job.input, job.mask, ctx.options.bg].filter((p): p is string => !!p && p !== STDIO);
+    if (job.output !== STDIO) {
+      // An output that is one of the inputs is an error even when it exists: "skipped" would hide it.
+      await assertNotAnInput(job.output, inputs);
+      if (!options.overwrite && (await exists(job.output))) return done('skipped');
+    }
     const input =
       job.input === STDIO ? await readSource(options.stdin ?? process.stdin, { name: '<stdin>' }) : job.input;
     const result = await removeBackground(
@@ -326,10 +331,7 @@ export async function runRemoveJob(
     const bytes = result.encoded!.bytes;
     if (job.output === STDIO) await writeAll(options.stdout ?? process.stdout, bytes);
     else {
-      await writeFileAtomic(job.output, bytes, {
-        inputs: [job.input, job.mask, ctx.options.bg].filter((p): p is string => !!p && p !== STDIO),
-        overwrite: options.overwrite,
-      });
+      await writeFileAtomic(job.output, bytes, { inputs, overwrite: options.overwrite });
     }
     return done('done', { result });
   } catch (error) {

@@ -104,10 +104,13 @@ describe('cutout <inputs...> (subprocess)', () => {
     assert.match(again.stderr, /exists, skipped/);
     assert.equal((await stat(out)).mtimeMs, made);
     const hash = await digest(photo);
-    const onto = await runCli([photo, '--engine', 'studio', '-o', photo, '--overwrite'], { env });
-    assert.equal(onto.status, 73);
-    assert.match(onto.stderr, /refusing to overwrite the input file .*\[CUTOUT_E_OUTPUT_IS_INPUT\]/);
-    assert.equal(await digest(photo), hash);
+    for (const flags of [['--overwrite'], []]) {
+      // With or without --overwrite: an output that is the input is an error, never "skipped".
+      const onto = await runCli([photo, '--engine', 'studio', '-o', photo, ...flags], { env });
+      assert.equal(onto.status, 73, flags.join(' '));
+      assert.match(onto.stderr, /refusing to overwrite the input file .*\[CUTOUT_E_OUTPUT_IS_INPUT\]/);
+      assert.equal(await digest(photo), hash);
+    }
   });
 
   test('standard input to standard output; --json then goes to standard error', async () => {
