@@ -34,9 +34,9 @@ if (!process.env.CUTOUT_BENCH_SAME_PROCESS) {
   );
   process.exit(child.status ?? 1);
 }
-const { default: sharp } = await import('sharp');
+const { ALPHAMATTING_ROOT, readGrey, readRgb } = await import('./read-alphamatting.ts');
 
-const root = path.resolve(import.meta.dirname, '../../../shared/data/alphamatting');
+const root = ALPHAMATTING_ROOT;
 
 const args = process.argv.slice(2);
 function option(name: string, fallback: string): string {
@@ -59,23 +59,6 @@ const icholThreshold = numberOption('threshold');
 const order = option('order', 'rcm') as 'rcm' | 'scan';
 const preconditioner = option('preconditioner', 'ichol') as 'ichol' | 'jacobi' | 'none';
 const names = args.length > 0 ? args : readdirSync(path.join(root, 'input')).map((f) => path.parse(f).name);
-
-async function readRgb(file: string): Promise<InterleavedF32> {
-  const { data, info } = await sharp(file)
-    .removeAlpha()
-    .toColourspace('srgb')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const out = new Float32Array(info.width * info.height * 3);
-  for (let i = 0; i < out.length; i++) out[i] = data[i] / 255;
-  return { data: out, width: info.width, height: info.height, channels: 3 };
-}
-
-async function readGrey(file: string): Promise<Uint8Array> {
-  const { data, info } = await sharp(file).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
-  if (info.channels !== 1) throw new Error(`${file}: expected one channel`);
-  return new Uint8Array(data.buffer, data.byteOffset, data.length);
-}
 
 console.log(
   `command: npx tsx bench/dev/closed-form-alphamatting.ts ${process.argv.slice(2).join(' ')}`.trim(),

@@ -15,7 +15,6 @@
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
 import type { InterleavedF32, Trimap } from '../../src/core/image.ts';
 import { estimateAlphaKnn } from '../../src/matting/estimate-alpha-knn.ts';
 import { estimateAlphaLearningBased } from '../../src/matting/estimate-alpha-lbdm.ts';
@@ -24,8 +23,9 @@ import type {
   LaplacianMattingResult,
   MattingPreconditioner,
 } from '../../src/matting/solve-matting-system.ts';
+import { ALPHAMATTING_ROOT, readGrey, readRgb } from './read-alphamatting.ts';
 
-const root = path.resolve(import.meta.dirname, '../../../shared/data/alphamatting');
+const root = ALPHAMATTING_ROOT;
 
 const args = process.argv.slice(2);
 function option(name: string, fallback: string): string {
@@ -52,23 +52,6 @@ const passes: KnnPass[] | undefined = passesText
 const colourSpace = option('colour', 'rgb') as 'rgb' | 'hsv';
 const kernel = option('kernel', 'binary') as 'binary' | 'soft';
 const names = args.length > 0 ? args : readdirSync(path.join(root, 'input')).map((f) => path.parse(f).name);
-
-async function readRgb(file: string): Promise<InterleavedF32> {
-  const { data, info } = await sharp(file)
-    .removeAlpha()
-    .toColourspace('srgb')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const out = new Float32Array(info.width * info.height * 3);
-  for (let i = 0; i < out.length; i++) out[i] = data[i] / 255;
-  return { data: out, width: info.width, height: info.height, channels: 3 };
-}
-
-async function readGrey(file: string): Promise<Uint8Array> {
-  const { data, info } = await sharp(file).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
-  if (info.channels !== 1) throw new Error(`${file}: expected one channel`);
-  return new Uint8Array(data.buffer, data.byteOffset, data.length);
-}
 
 function run(method: string, image: InterleavedF32, trimap: Trimap): LaplacianMattingResult {
   if (method === 'lbdm')
