@@ -10,9 +10,9 @@ import {
   type InformationFlowSystem,
 } from '../../src/matting/information-flow-laplacian.ts';
 import { trimTrimapFromEdges } from '../../src/matting/trimap-edge-trimming.ts';
-import { evaluateMatte } from '../../src/metrics/index.ts';
 import { generateScene, Random } from '../../src/synth/index.ts';
 import { trimapFromAlpha } from '../../src/trimap/trimap-from-alpha.ts';
+import { assertMattingContract, assertSadBudgets } from '../helpers/matting-contract.ts';
 
 /** A soft disc over a smooth background with a little noise (so no two distances tie). */
 function testImage(width: number, height: number, seed: number): { image: InterleavedF32; trimap: Trimap } {
@@ -310,39 +310,12 @@ test('stays within its SAD budget on synthetic scenes', () => {
     { subject: 'motion-blur', background: 'texture', budget: 0.0075 }, // measured 0.006 (KNN 0.044)
     { subject: 'mixed', background: 'busy', budget: 0.203 }, // measured 0.169 (KNN 0.438)
   ] as const;
-  for (const { subject, background, budget } of cases) {
-    const scene = generateScene({ width: 96, height: 72, seed: 7, subject, background });
-    const trimap = trimapFromAlpha(scene.alpha, 3);
-    const result = estimateAlphaInformationFlow(scene.image, trimap);
-    const { sad } = evaluateMatte(result.alpha, scene.alpha, trimap);
-    assert.ok(sad <= budget, `${subject} on ${background}: SAD ${sad} > ${budget}`);
-  }
+  assertSadBudgets(estimateAlphaInformationFlow, cases);
 });
 
 test('keeps known pixels, clips to [0, 1], reports progress, honours an abort signal, checks input', () => {
-  const scene = generateScene({ width: 64, height: 48, seed: 3, subject: 'hair', background: 'gradient' });
-  const trimap = trimapFromAlpha(scene.alpha, 3);
-  const progress: number[] = [];
-  const result = estimateAlphaInformationFlow(scene.image, trimap, { onProgress: (f) => progress.push(f) });
-  for (let p = 0; p < trimap.data.length; p++) {
-    const a = result.alpha.data[p];
-    assert.ok(a >= 0 && a <= 1);
-    if (trimap.data[p] === 0) assert.equal(a, 0);
-    if (trimap.data[p] === 255) assert.equal(a, 1);
-  }
-  assert.equal(progress.at(-1), 1);
-  for (let i = 1; i < progress.length; i++) assert.ok(progress[i] >= progress[i - 1]);
+  const { scene, trimap, result } = assertMattingContract(estimateAlphaInformationFlow);
   assert.ok(result.trimmedCount > 0 && result.trimmedCount < result.unknownCount);
-
-  const controller = new AbortController();
-  controller.abort();
-  assert.throws(() => estimateAlphaInformationFlow(scene.image, trimap, { signal: controller.signal }), {
-    name: 'AbortError',
-  });
-  assert.throws(
-    () => estimateAlphaInformationFlow(scene.image, { data: new Uint8Array(4), width: 2, height: 2 }),
-    RangeError,
-  );
   assert.throws(
     () => estimateAlphaInformationFlow(scene.image, trimap, { mixtureNeighbours: 0 }),
     RangeError,

@@ -5,9 +5,9 @@ import { estimateAlphaClosedForm } from '../../src/matting/estimate-alpha-cf.ts'
 import { estimateAlphaKnn } from '../../src/matting/estimate-alpha-knn.ts';
 import { buildKnnSystem, DEFAULT_KNN_PASSES, type KnnPass } from '../../src/matting/knn-laplacian.ts';
 import { type CsrMatrix, csrToDense } from '../../src/matting/sparse.ts';
-import { evaluateMatte } from '../../src/metrics/index.ts';
 import { generateScene, Random } from '../../src/synth/index.ts';
 import { trimapFromAlpha } from '../../src/trimap/trimap-from-alpha.ts';
+import { assertMattingContract, assertSadBudgets } from '../helpers/matting-contract.ts';
 
 /** A smooth picture with a disc and a little noise (so no two pixels tie in distance). */
 function testImage(width: number, height: number, seed: number): { image: InterleavedF32; trimap: Trimap } {
@@ -240,34 +240,11 @@ test('stays within its SAD budget on synthetic scenes', () => {
     { subject: 'hair', background: 'texture', budget: 0.239 }, // measured 0.199
     { subject: 'motion-blur', background: 'texture', budget: 0.053 }, // measured 0.044
   ] as const;
-  for (const { subject, background, budget } of cases) {
-    const scene = generateScene({ width: 96, height: 72, seed: 7, subject, background });
-    const trimap = trimapFromAlpha(scene.alpha, 3);
-    const result = estimateAlphaKnn(scene.image, trimap);
-    const { sad } = evaluateMatte(result.alpha, scene.alpha, trimap);
-    assert.ok(sad <= budget, `${subject} on ${background}: SAD ${sad} > ${budget}`);
-  }
+  assertSadBudgets(estimateAlphaKnn, cases);
 });
 
 test('keeps known pixels, clips to [0, 1], reports progress, honours an abort signal, checks input', () => {
-  const scene = generateScene({ width: 64, height: 48, seed: 3, subject: 'hair', background: 'gradient' });
-  const trimap = trimapFromAlpha(scene.alpha, 3);
-  const progress: number[] = [];
-  const result = estimateAlphaKnn(scene.image, trimap, { onProgress: (f) => progress.push(f) });
-  for (let p = 0; p < trimap.data.length; p++) {
-    const a = result.alpha.data[p];
-    assert.ok(a >= 0 && a <= 1);
-    if (trimap.data[p] === 0) assert.equal(a, 0);
-    if (trimap.data[p] === 255) assert.equal(a, 1);
-  }
-  assert.equal(progress.at(-1), 1);
-  for (let i = 1; i < progress.length; i++) assert.ok(progress[i] >= progress[i - 1]);
-
-  const controller = new AbortController();
-  controller.abort();
-  assert.throws(() => estimateAlphaKnn(scene.image, trimap, { signal: controller.signal }), {
-    name: 'AbortError',
-  });
+  const { scene, trimap } = assertMattingContract(estimateAlphaKnn);
   // Aborted while the neighbour searches run: the build stops at its next check.
   const later = new AbortController();
   let after = 0;
@@ -279,10 +256,6 @@ test('keeps known pixels, clips to [0, 1], reports progress, honours an abort si
     name: 'AbortError',
   });
   assert.ok(after <= 1, `${after} progress reports after the abort`);
-  assert.throws(
-    () => estimateAlphaKnn(scene.image, { data: new Uint8Array(4), width: 2, height: 2 }),
-    RangeError,
-  );
   assert.throws(
     () => estimateAlphaKnn(scene.image, trimap, { passes: [{ neighbours: 1, spatialWeight: 1 }] }),
     RangeError,

@@ -7,6 +7,7 @@ import { csrToDense } from '../../src/matting/sparse.ts';
 import { evaluateMatte } from '../../src/metrics/index.ts';
 import { generateScene, Random } from '../../src/synth/index.ts';
 import { trimapFromAlpha } from '../../src/trimap/trimap-from-alpha.ts';
+import { assertMattingContract, assertSadBudgets } from '../helpers/matting-contract.ts';
 
 function randomImage(width: number, height: number, seed: number): InterleavedF32 {
   const random = new Random(seed, 1);
@@ -191,37 +192,10 @@ test('stays within its SAD budget on synthetic scenes', () => {
     { subject: 'hair', background: 'texture', budget: 0.025 }, // measured 0.0209
     { subject: 'motion-blur', background: 'texture', budget: 0.0106 }, // measured 0.0088
   ] as const;
-  for (const { subject, background, budget } of cases) {
-    const scene = generateScene({ width: 96, height: 72, seed: 7, subject, background });
-    const trimap = trimapFromAlpha(scene.alpha, 3);
-    const result = estimateAlphaLearningBased(scene.image, trimap);
-    const { sad } = evaluateMatte(result.alpha, scene.alpha, trimap);
-    assert.ok(sad <= budget, `${subject} on ${background}: SAD ${sad} > ${budget}`);
-  }
+  assertSadBudgets(estimateAlphaLearningBased, cases);
 });
 
 test('keeps known pixels, clips to [0, 1], reports progress and honours an abort signal', () => {
-  const scene = generateScene({ width: 64, height: 48, seed: 3, subject: 'hair', background: 'gradient' });
-  const trimap = trimapFromAlpha(scene.alpha, 3);
-  const progress: number[] = [];
-  const result = estimateAlphaLearningBased(scene.image, trimap, { onProgress: (f) => progress.push(f) });
-  for (let p = 0; p < trimap.data.length; p++) {
-    const a = result.alpha.data[p];
-    assert.ok(a >= 0 && a <= 1);
-    if (trimap.data[p] === 0) assert.equal(a, 0);
-    if (trimap.data[p] === 255) assert.equal(a, 1);
-  }
+  const { progress } = assertMattingContract(estimateAlphaLearningBased);
   assert.ok(progress.length >= 2);
-  assert.equal(progress.at(-1), 1);
-  for (let i = 1; i < progress.length; i++) assert.ok(progress[i] >= progress[i - 1]);
-
-  const controller = new AbortController();
-  controller.abort();
-  assert.throws(() => estimateAlphaLearningBased(scene.image, trimap, { signal: controller.signal }), {
-    name: 'AbortError',
-  });
-  assert.throws(
-    () => estimateAlphaLearningBased(scene.image, { data: new Uint8Array(4), width: 2, height: 2 }),
-    RangeError,
-  );
 });
