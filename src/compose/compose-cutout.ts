@@ -5,7 +5,8 @@
  * Pure.
  */
 import type { InterleavedF32, PlaneF32 } from '../core/image.ts';
-import { cropImageTo, cropPlaneTo, cropRectangle, type Margin, type Rect } from './crop-to-subject.ts';
+import { cropInterleaved, cropPlane, type Rect } from '../core/rect.ts';
+import { cropRectangle, type Margin } from './crop-to-subject.ts';
 import { type BackgroundSpec, replaceBackground } from './replace-background.ts';
 
 export interface ComposeOptions {
@@ -39,19 +40,19 @@ export function composeCutout(
   const rect = options.crop ? cropRectangle(alpha, options.margin) : undefined;
   const whole =
     !rect || (rect.x0 === 0 && rect.y0 === 0 && rect.x1 === alpha.width && rect.y1 === alpha.height);
-  const cropPlane = (plane: PlaneF32) => (whole ? plane : cropPlaneTo(plane, rect));
-  const cropImage = (image: InterleavedF32) => (whole ? image : cropImageTo(image, rect));
+  const cropMatte = (plane: PlaneF32) => (whole ? plane : cropPlane(plane, rect));
+  const cropImage = (image: InterleavedF32) => (whole ? image : cropInterleaved(image, rect));
   if (options.maskOnly) {
-    const matte = cropPlane(alpha);
+    const matte = cropMatte(alpha);
     return { colour: { ...matte, channels: 1 }, crop: rect };
   }
   if (options.background) {
     const composed = replaceBackground(foreground, alpha, photo, options.background);
     return {
       colour: cropImage(composed.colour),
-      alpha: composed.alpha && cropPlane(composed.alpha),
+      alpha: composed.alpha && cropMatte(composed.alpha),
       crop: rect,
     };
   }
-  return { colour: cropImage(foreground), alpha: cropPlane(alpha), crop: rect };
+  return { colour: cropImage(foreground), alpha: cropMatte(alpha), crop: rect };
 }

@@ -7,11 +7,9 @@
  *
  * Pure.
  */
-import type { InterleavedF32, PlaneF32 } from '../core/image.ts';
+import type { PlaneF32 } from '../core/image.ts';
+import type { Rect } from '../core/rect.ts';
 import { CutoutError } from '../errors.ts';
-import type { Rect } from '../matting/tile-plan.ts';
-
-export type { Rect };
 
 export type Margin = { pixels: number } | { fraction: number };
 
@@ -62,29 +60,6 @@ export function cropRectangle(alpha: PlaneF32, margin: Margin = { pixels: 0 }): 
   const bounds = subjectBounds(alpha);
   if (!bounds) return { x0: 0, y0: 0, x1: alpha.width, y1: alpha.height };
   return addMargin(bounds, margin, alpha.width, alpha.height);
-}
-
-export function cropPlaneTo(plane: PlaneF32, rect: Rect): PlaneF32 {
-  const w = rect.x1 - rect.x0;
-  const h = rect.y1 - rect.y0;
-  const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const from = (rect.y0 + y) * plane.width + rect.x0;
-    out.set(plane.data.subarray(from, from + w), y * w);
-  }
-  return { data: out, width: w, height: h };
-}
-
-export function cropImageTo(image: InterleavedF32, rect: Rect): InterleavedF32 {
-  const { channels } = image;
-  const w = rect.x1 - rect.x0;
-  const h = rect.y1 - rect.y0;
-  const out = new Float32Array(w * h * channels);
-  for (let y = 0; y < h; y++) {
-    const from = ((rect.y0 + y) * image.width + rect.x0) * channels;
-    out.set(image.data.subarray(from, from + w * channels), y * w * channels);
-  }
-  return { data: out, width: w, height: h, channels };
 }
 
 /** Parses `20px`, `20` (pixels) or `5%`. */

@@ -3,16 +3,9 @@
  * same code runs tiles one after another in a browser worker or spreads them over a pool of threads.
  */
 import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
+import { cropInterleaved, cropTrimap, type Rect } from '../core/rect.ts';
 import { type AbortLike, throwIfAborted } from './abort.ts';
-import {
-  cropInterleaved,
-  cropTrimap,
-  type MattingTile,
-  pasteTileCore,
-  planMattingTiles,
-  type Rect,
-  type TilePlanOptions,
-} from './tile-plan.ts';
+import { type MattingTile, pasteTileCore, planMattingTiles, type TilePlanOptions } from './tile-plan.ts';
 
 export interface TileSolution {
   alpha: PlaneF32;

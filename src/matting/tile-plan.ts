@@ -13,15 +13,8 @@
  * scribbles — the margin doubles until it holds, up to the whole image.
  */
 import { labelConnectedComponents } from '../core/connected-components.ts';
-import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
-
-export interface Rect {
-  x0: number;
-  y0: number;
-  /** Exclusive. */
-  x1: number;
-  y1: number;
-}
+import type { PlaneF32, Trimap } from '../core/image.ts';
+import { cropTrimap, expandRect as expand, type Rect } from '../core/rect.ts';
 
 export interface MattingTile {
   /** The region solved: the core and its margin, clipped to the image. */
@@ -68,29 +61,6 @@ export function planMattingTiles(trimap: Trimap, options: TilePlanOptions = {}):
   return tiles;
 }
 
-export function cropInterleaved(image: InterleavedF32, rect: Rect): InterleavedF32 {
-  const { channels } = image;
-  const w = rect.x1 - rect.x0;
-  const h = rect.y1 - rect.y0;
-  const out = new Float32Array(w * h * channels);
-  for (let y = 0; y < h; y++) {
-    const from = ((rect.y0 + y) * image.width + rect.x0) * channels;
-    out.set(image.data.subarray(from, from + w * channels), y * w * channels);
-  }
-  return { data: out, width: w, height: h, channels };
-}
-
-export function cropTrimap(trimap: Trimap, rect: Rect): Trimap {
-  const w = rect.x1 - rect.x0;
-  const h = rect.y1 - rect.y0;
-  const out = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const from = (rect.y0 + y) * trimap.width + rect.x0;
-    out.set(trimap.data.subarray(from, from + w), y * w);
-  }
-  return { data: out, width: w, height: h };
-}
-
 /** Copies the core of a solved tile (alpha over the tile's solve rectangle) into the full-size alpha. */
 export function pasteTileCore(target: PlaneF32, tile: MattingTile, tileAlpha: PlaneF32): void {
   const { core, solve } = tile;
@@ -135,15 +105,6 @@ function isWellPosed(trimap: Trimap, rect: Rect): boolean {
   }
   for (let label = 1; label <= count; label++) if (!anchored[label]) return false;
   return true;
-}
-
-function expand(rect: Rect, by: number, width: number, height: number): Rect {
-  return {
-    x0: Math.max(0, rect.x0 - by),
-    y0: Math.max(0, rect.y0 - by),
-    x1: Math.min(width, rect.x1 + by),
-    y1: Math.min(height, rect.y1 + by),
-  };
 }
 
 function sameRect(a: Rect, b: Rect): boolean {

@@ -15,10 +15,11 @@
 
 import type { ComposedCutout } from '../compose/compose-cutout.ts';
 import { composeCutout } from '../compose/compose-cutout.ts';
-import { parseMargin, type Rect } from '../compose/crop-to-subject.ts';
+import { parseMargin } from '../compose/crop-to-subject.ts';
 import { isColour, parseColour } from '../compose/parse-colour.ts';
 import type { BackgroundSpec } from '../compose/replace-background.ts';
 import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
+import type { Rect } from '../core/rect.ts';
 import { resizeInterleaved } from '../core/resize-plane.ts';
 import { CutoutError } from '../errors.ts';
 import { type DecodedImage, decodeImage, type ImageSource } from '../io/decode.ts';

@@ -6,10 +6,9 @@
  * Pure.
  */
 import type { InterleavedF32, PlaneF32 } from '../core/image.ts';
+import { cropInterleaved, cropPlane } from '../core/rect.ts';
 import { estimateForeground } from '../foreground/estimate-foreground-multilevel.ts';
-import { cropInterleaved } from '../matting/tile-plan.ts';
 import { planRefineTiles } from './refine-tile-plan.ts';
-import { cropPlane } from './refine-tiled.ts';
 
 export function estimateForegroundInBand(image: InterleavedF32, alpha: PlaneF32): InterleavedF32 {
   const { width, height } = image;

@@ -24,7 +24,8 @@
  * Pure.
  */
 import type { Trimap } from '../core/image.ts';
-import type { MattingTile, Rect } from '../matting/tile-plan.ts';
+import { expandRect as expand, type Rect } from '../core/rect.ts';
+import type { MattingTile } from '../matting/tile-plan.ts';
 
 /** The reach rule's margin is capped: past this, the minKnown rule alone decides (glass-like regions). */
 const MAX_REACH_MARGIN = 512;
@@ -189,13 +190,4 @@ function axisReach(trimap: Trimap): Float32Array {
     }
   }
   return reach;
-}
-
-function expand(rect: Rect, by: number, width: number, height: number): Rect {
-  return {
-    x0: Math.max(0, rect.x0 - by),
-    y0: Math.max(0, rect.y0 - by),
-    x1: Math.min(width, rect.x1 + by),
-    y1: Math.min(height, rect.y1 + by),
-  };
 }

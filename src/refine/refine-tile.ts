@@ -14,9 +14,9 @@
  * Pure: typed arrays in, typed arrays out; runs in a worker thread or a browser worker as it is.
  */
 import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
+import { cropInterleaved, cropTrimap, type Rect } from '../core/rect.ts';
 import { estimateForeground } from '../foreground/estimate-foreground-multilevel.ts';
 import type { AbortLike } from '../matting/abort.ts';
-import { cropInterleaved, cropTrimap, type Rect } from '../matting/tile-plan.ts';
 import { alphaFromColourSamples } from './alpha-from-colour-samples.ts';
 import { estimateAlphaWithPrior } from './closed-form-with-prior.ts';
 

@@ -18,14 +18,9 @@
  * Pure: typed arrays in, typed arrays out.
  */
 import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
+import { cropInterleaved, cropPlane, cropTrimap, type Rect } from '../core/rect.ts';
 import { type AbortLike, throwIfAborted } from '../matting/abort.ts';
-import {
-  cropInterleaved,
-  cropTrimap,
-  type MattingTile,
-  pasteTileCore,
-  type Rect,
-} from '../matting/tile-plan.ts';
+import { type MattingTile, pasteTileCore } from '../matting/tile-plan.ts';
 import { type RefineTileOptions, type RefineTileResult, refineTile } from './refine-tile.ts';
 import { planRefineTiles, type RefineTilePlanOptions } from './refine-tile-plan.ts';
 
@@ -138,17 +133,6 @@ export async function refineAlphaTiled(
     }),
   );
   return { alpha: alphaPlane, foreground, unknownCount, iterations, converged, tiles };
-}
-
-export function cropPlane(plane: PlaneF32, rect: Rect): PlaneF32 {
-  const w = rect.x1 - rect.x0;
-  const h = rect.y1 - rect.y0;
-  const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const from = (rect.y0 + y) * plane.width + rect.x0;
-    out.set(plane.data.subarray(from, from + w), y * w);
-  }
-  return { data: out, width: w, height: h };
 }
 
 function pasteInterleavedCore(target: InterleavedF32, tile: MattingTile, piece: InterleavedF32): void {

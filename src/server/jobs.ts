@@ -8,10 +8,10 @@
  * name a file.
  */
 import type { ComposedCutout } from '../compose/compose-cutout.ts';
-import type { Rect } from '../compose/crop-to-subject.ts';
 import { isColour, parseColour } from '../compose/parse-colour.ts';
 import { type BackgroundSpec, replaceBackground } from '../compose/replace-background.ts';
 import type { InterleavedF32, PlaneF32 } from '../core/image.ts';
+import type { Rect } from '../core/rect.ts';
 import { CutoutError } from '../errors.ts';
 import { decodeImage, decodeMatte } from '../io/decode.ts';
 import { encodeImage } from '../io/encode.ts';

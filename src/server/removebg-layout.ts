@@ -10,9 +10,9 @@
  * Pure.
  */
 
-import type { Rect } from '../compose/crop-to-subject.ts';
 import { subjectBounds } from '../compose/crop-to-subject.ts';
 import type { InterleavedF32, PlaneF32 } from '../core/image.ts';
+import type { Rect } from '../core/rect.ts';
 
 /** A length in pixels or as a fraction of a reference size. */
 export type Length = { px: number } | { fraction: number };

@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  addMargin,
-  cropImageTo,
-  cropPlaneTo,
-  cropRectangle,
-  parseMargin,
-  subjectBounds,
-} from '../../src/compose/crop-to-subject.ts';
+import { addMargin, cropRectangle, parseMargin, subjectBounds } from '../../src/compose/crop-to-subject.ts';
 import type { PlaneF32 } from '../../src/core/image.ts';
+import { cropInterleaved, cropPlane } from '../../src/core/rect.ts';
 
 function alpha(width: number, height: number, set: [number, number, number][]): PlaneF32 {
   const data = new Float32Array(width * height);
@@ -43,7 +37,7 @@ test('crops planes and images to the rectangle; no subject keeps the whole image
     [3, 3, 0.7],
   ]);
   const rect = cropRectangle(a);
-  const plane = cropPlaneTo(a, rect);
+  const plane = cropPlane(a, rect);
   assert.deepEqual([plane.width, plane.height, [...plane.data]], [2, 3, [1, 0, 0, 0, 0, a.data[3 * 6 + 3]]]);
   const image = {
     data: Float32Array.from({ length: 6 * 5 * 3 }, (_, i) => i),
@@ -51,7 +45,7 @@ test('crops planes and images to the rectangle; no subject keeps the whole image
     height: 5,
     channels: 3,
   };
-  const cut = cropImageTo(image, rect);
+  const cut = cropInterleaved(image, rect);
   assert.deepEqual(
     [...cut.data.subarray(0, 6)],
     [(1 * 6 + 2) * 3, (1 * 6 + 2) * 3 + 1, (1 * 6 + 2) * 3 + 2, 27, 28, 29],
