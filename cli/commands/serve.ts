@@ -6,7 +6,6 @@ import type { Command } from 'commander';
 import { CutoutError } from '../../src/errors.ts';
 import { ENGINES, type EngineChoice } from '../../src/pipeline/options.ts';
 import { loadApiKeys } from '../../src/server/api-keys.ts';
-import { build } from '../../src/server/build-app.ts';
 import { SERVER_DEFAULTS } from '../../src/server/server-options.ts';
 import { collect } from './models.ts';
 
@@ -83,6 +82,8 @@ export function registerServe(program: Command): void {
       if (!(ENGINES as readonly string[]).includes(flags.engine)) {
         throw new CutoutError('CUTOUT_E_INVALID_OPTION', `--engine must be one of ${ENGINES.join(', ')}`);
       }
+      // Loaded here, not at start-up: the server (fastify, swagger, multipart) costs every other command ~0.2 s.
+      const { build } = await import('../../src/server/build-app.ts');
       const app = await build({
         apiKeys: loadApiKeys(process.env, flags.apiKeysFile),
         cors: flags.cors

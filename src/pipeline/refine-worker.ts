@@ -1,15 +1,17 @@
 /** A worker thread that runs the cascade's matting on tiles for the RefinePool. */
 import { parentPort } from 'node:worker_threads';
-import { refineTile } from '../refine/refine-tile.ts';
-import type { RefineTileRequest } from '../refine/refine-tiled.ts';
+import { type RefineTileRequest, solveTileRequest, type TileCropBuffers } from '../refine/refine-tiled.ts';
 
 export interface RefineWorkerRequest extends RefineTileRequest {
   id: number;
 }
 
-parentPort!.on('message', ({ id, image, trimap, probability, options }: RefineWorkerRequest) => {
+// The whole image arrives in shared memory; each tile is cropped into these, reused from tile to tile.
+const buffers: TileCropBuffers = {};
+
+parentPort!.on('message', ({ id, ...request }: RefineWorkerRequest) => {
   try {
-    const result = refineTile(image, trimap, probability, options);
+    const result = solveTileRequest(request, buffers);
     const transfer = [result.alpha.data.buffer as ArrayBuffer];
     if (result.foreground) transfer.push(result.foreground.data.buffer as ArrayBuffer);
     parentPort!.postMessage({ id, result }, transfer);

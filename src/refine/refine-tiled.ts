@@ -27,11 +27,45 @@ import { planRefineTiles, type RefineTilePlanOptions } from './refine-tile-plan.
 /** Colour samples are gathered within this fraction of the image diagonal (bench/refine.ts: 0.04 → 0.06 −2 % SAD). */
 const SAMPLE_RADIUS = 0.06;
 
+/**
+ * One tile: the whole image, trimap and probability, and the rectangle to crop out of them for `refineTile`.
+ * The solver crops, not the caller: a worker pool shares the full planes once per image and each worker
+ * crops its own tile into memory it reuses, instead of the main thread cutting every tile up front.
+ */
 export interface RefineTileRequest {
   image: InterleavedF32;
   trimap: Trimap;
   probability: PlaneF32;
+  /** The tile's crop: its solved rectangle and the context its colour samples come from. */
+  crop: Rect;
   options: Omit<RefineTileOptions, 'signal'>;
+}
+
+/** Reusable crop buffers (grown as needed) for solving tile after tile on one thread. */
+export interface TileCropBuffers {
+  image?: Float32Array;
+  trimap?: Uint8Array;
+  probability?: Float32Array;
+}
+
+/** Solves one request on this thread: crops it (into `buffers` when given) and runs `refineTile`. */
+export function solveTileRequest(
+  request: RefineTileRequest,
+  buffers: TileCropBuffers = {},
+): RefineTileResult {
+  const { crop } = request;
+  const pixels = (crop.x1 - crop.x0) * (crop.y1 - crop.y0);
+  const samples = pixels * request.image.channels;
+  if (!buffers.image || buffers.image.length < samples) buffers.image = new Float32Array(samples);
+  if (!buffers.trimap || buffers.trimap.length < pixels) buffers.trimap = new Uint8Array(pixels);
+  if (!buffers.probability || buffers.probability.length < pixels)
+    buffers.probability = new Float32Array(pixels);
+  return refineTile(
+    cropInterleaved(request.image, crop, buffers.image),
+    cropTrimap(request.trimap, crop, buffers.trimap),
+    cropPlane(request.probability, crop, buffers.probability),
+    request.options,
+  );
 }
 
 export type RefineTileSolver = (request: RefineTileRequest) => Promise<RefineTileResult> | RefineTileResult;
@@ -91,9 +125,8 @@ export async function refineAlphaTiled(
   const area = (t: MattingTile) => (t.solve.x1 - t.solve.x0) * (t.solve.y1 - t.solve.y0);
   const tiles =
     unknownCount > 0 ? planRefineTiles(trimap, options.tiles).sort((a, b) => area(b) - area(a)) : [];
-  const solve: RefineTileSolver =
-    options.solveTile ??
-    ((request) => refineTile(request.image, request.trimap, request.probability, request.options));
+  const buffers: TileCropBuffers = {};
+  const solve: RefineTileSolver = options.solveTile ?? ((request) => solveTileRequest(request, buffers));
   let done = 0;
   let iterations = 0;
   let converged = true;
@@ -102,9 +135,10 @@ export async function refineAlphaTiled(
       throwIfAborted(options.signal);
       const crop = contextCrop(trimap, tile.solve, contextMargin);
       const solved = await solve({
-        image: cropInterleaved(image, crop),
-        trimap: cropTrimap(trimap, crop),
-        probability: cropPlane(probability, crop),
+        image,
+        trimap,
+        probability,
+        crop,
         options: {
           ...tileOptions,
           solve:

@@ -12,6 +12,7 @@ import { sadError } from '../../src/metrics/index.ts';
 import { encodeCutout } from '../../src/pipeline/encode-cutout.ts';
 import { RefinePool } from '../../src/pipeline/refine-pool.ts';
 import { RemoveContext, removeBackground } from '../../src/pipeline/remove-background.ts';
+import { refineMask } from '../../src/refine/refine-mask.ts';
 import { generateScene } from '../../src/synth/index.ts';
 import { readZip } from '../helpers/zip-reader.ts';
 import { networkLikeMask } from '../refine/network-like-mask.ts';
@@ -171,6 +172,19 @@ describe('removeBackground()', () => {
     );
     assert.equal(here.encoded, undefined);
     assert.deepEqual(there.alpha.data, here.alpha.data);
+  });
+
+  test('many tiles of different sizes on two workers (shared planes, crop buffers reused) = on this thread', async () => {
+    const tiles = { tileSize: 64 };
+    const here = await refineMask(scene.image, mask, { tiles });
+    const imageBefore = scene.image.data.slice();
+    const there = await refineMask(scene.image, mask, { tiles, solveTile: pool.solveTile });
+    assert.ok(there.unknownCount > 0);
+    assert.deepEqual(there.alpha.data, here.alpha.data);
+    assert.deepEqual(there.foreground?.data, here.foreground?.data);
+    // The caller's arrays are shared with the workers, not handed over: still whole and unchanged.
+    assert.deepEqual(scene.image.data, imageBefore);
+    assert.equal(mask.data.length, W * H);
   });
 
   test('a bad input is a coded error that names it', async () => {
