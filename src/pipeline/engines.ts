@@ -128,13 +128,18 @@ export class EngineSelector {
    * The coarse mask of one image. `mask` is this image's own mask file (for folders, the caller matches it);
    * it overrides the engine choice.
    */
+  /**
+   * `inputSize`: the size of the image as the user gave it, when `image` was shrunk (--max-size); the box and
+   * strokes are in the input's pixels and are scaled to `image`.
+   */
   async coarse(
     image: InterleavedF32,
     mask?: ImageSource | PlaneF32,
     decode?: DecodeOptions,
+    inputSize?: { width: number; height: number },
   ): Promise<CoarseMask> {
     const started = performance.now();
-    const prompts = await this.prompts(image, decode);
+    const prompts = await this.prompts(image, decode, inputSize);
     const finish = (partial: Omit<CoarseMask, 'milliseconds'>): CoarseMask => {
       // The studio segmenter applied the prompts itself; everyone else's map gets them imposed.
       if (partial.engine !== 'studio') {
@@ -154,10 +159,17 @@ export class EngineSelector {
   }
 
   /** The box and strokes of this image, checked against its size. The stroke file is read once per run. */
-  private async prompts(image: InterleavedF32, decode?: DecodeOptions): Promise<Prompts> {
+  private async prompts(
+    image: InterleavedF32,
+    decode?: DecodeOptions,
+    inputSize: { width: number; height: number } = image,
+  ): Promise<Prompts> {
     const { width, height } = image;
     const o = this.options;
-    const box = o.box !== undefined ? clipBox(parseBox(o.box), width, height) : undefined;
+    const box =
+      o.box !== undefined
+        ? scaleBox(clipBox(parseBox(o.box), inputSize.width, inputSize.height), inputSize, image)
+        : undefined;
     if (o.strokes === undefined) return { box };
     this.strokes ??= readStrokes(o.strokes, decode);
     return { box, strokes: fitStrokes(await this.strokes, width, height, o.strokes) };
@@ -330,4 +342,20 @@ function isPlane(value: unknown): value is PlaneF32 {
 function shortReason(error: CutoutError): string {
   const message = error.message.split('\n')[0];
   return message.length > 100 ? `${message.slice(0, 97)}…` : message;
+}
+
+/** A box in `from`'s pixels, in `to`'s: grown outwards to whole pixels, so the subject stays inside it. */
+function scaleBox(
+  box: Box,
+  from: { width: number; height: number },
+  to: { width: number; height: number },
+): Box {
+  if (from.width === to.width && from.height === to.height) return box;
+  const sx = to.width / from.width;
+  const sy = to.height / from.height;
+  const x = Math.floor(box.x * sx);
+  const y = Math.floor(box.y * sy);
+  const x1 = Math.min(to.width, Math.max(x + 1, Math.ceil((box.x + box.width) * sx)));
+  const y1 = Math.min(to.height, Math.max(y + 1, Math.ceil((box.y + box.height) * sy)));
+  return { x, y, width: x1 - x, height: y1 - y };
 }

@@ -401,12 +401,7 @@ export function parseRemoveOptions(raw: Record<string, unknown>): ResolvedRemove
   if (wantsModel && (options.engine === 'studio' || options.engine === 'chroma')) {
     throw invalid(`--engine ${options.engine} uses no model: drop --model/--model-path`);
   }
-  if (options.box !== undefined) {
-    parseBox(options.box);
-    // The box is in the input's pixels; after --max-size shrinks the image they would point elsewhere.
-    if (options.maxSize !== undefined)
-      throw invalid('--box is in the input’s pixels: give it without --max-size');
-  }
+  if (options.box !== undefined) parseBox(options.box);
   if (
     options.shadows !== undefined &&
     (options.mask !== undefined || wantsModel || options.engine === 'model' || options.engine === 'chroma')

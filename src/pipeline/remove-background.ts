@@ -188,7 +188,7 @@ async function run(
   lap('decode');
 
   const mask = call.maskSource ?? o.mask;
-  const coarse = await ctx.engines.coarse(image, mask, { maxPixels: o.maxPixels });
+  const coarse = await ctx.engines.coarse(image, mask, { maxPixels: o.maxPixels }, decoded.colour);
   lap('segment');
 
   const refined = await refineMask(image, coarse.probability, {

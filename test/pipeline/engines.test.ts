@@ -160,6 +160,31 @@ describe('EngineSelector', () => {
     assert.equal(chroma.probability.data[55 * 160 + 105], 0);
   });
 
+  test('with --max-size the box, given in the input’s pixels, is scaled to the shrunk image', async () => {
+    const plane = { data: new Float32Array(160 * 120).fill(0.7), width: 160, height: 120 };
+    // The input was 640×480 (four times the image): its box 161,1,318,477 is 40.25…119.75 × 0.25…119.5 here,
+    // grown outwards to whole pixels: columns 40…119, rows 0…119.
+    const masked = await new EngineSelector(parseRemoveOptions({ box: '161,1,318,477' })).coarse(
+      greenScreen(),
+      plane,
+      undefined,
+      { width: 640, height: 480 },
+    );
+    const inside = (x: number, y: number) => masked.probability.data[y * 160 + x] > 0;
+    assert.deepEqual(
+      [inside(39, 60), inside(40, 60), inside(119, 60), inside(120, 60), inside(80, 0), inside(80, 119)],
+      [false, true, true, false, true, true],
+    );
+    // A box past the input's edge is refused in the input's terms.
+    await assert.rejects(
+      new EngineSelector(parseRemoveOptions({ box: '700,0,10,10' })).coarse(greenScreen(), plane, undefined, {
+        width: 640,
+        height: 480,
+      }),
+      { code: 'CUTOUT_E_INVALID_OPTION', message: /lies outside the 640×480 image/ },
+    );
+  });
+
   test('a missing or misshapen stroke file is an error naming --strokes and the file', async () => {
     const missing = join(home, 'nope.png');
     await assert.rejects(new EngineSelector(parseRemoveOptions({ strokes: missing })).coarse(greenScreen()), {

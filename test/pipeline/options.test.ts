@@ -74,7 +74,6 @@ test('combinations no single value rules out', () => {
   invalid({ maskOnly: true, format: 'zip' }, /cannot be written as zip/);
   invalid({ margin: '5%' }, /--margin goes with --crop/);
   invalid({ premultiplied: true, format: 'jpg' }, /--premultiplied needs a format with alpha/);
-  invalid({ box: '0,0,10,10', maxSize: 100 }, /--box is in the input’s pixels: give it without --max-size/);
   invalid({ shadows: 'keep', engine: 'chroma' }, /--shadows is for the studio segmenter/);
   invalid({ shadows: 'keep', model: 'u2net' }, /--shadows is for the studio segmenter/);
   invalid({ shadows: 'keep', mask: 'm.png' }, /--shadows is for the studio segmenter/);
