@@ -329,7 +329,7 @@ async function readStrokes(path: string, decode?: DecodeOptions): Promise<Trimap
   }
 }
 
-function isPlane(value: unknown): value is PlaneF32 {
+export function isPlane(value: unknown): value is PlaneF32 {
   return (
     typeof value === 'object' &&
     value !== null &&

@@ -187,6 +187,15 @@ describe('removeBackground()', () => {
     assert.equal(mask.data.length, W * H);
   });
 
+  test('a mask file is read alongside the photo: its error names it, and a bad photo is reported first', async () => {
+    const badMask = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+    await assert.rejects(removeBackground(photo, { maskSource: badMask, name: 'scene.png' }), {
+      code: 'CUTOUT_E_INPUT_UNSUPPORTED',
+    });
+    const photoFirst = removeBackground(new Uint8Array([1, 2, 3]), { maskSource: badMask, name: 'upload.png' });
+    await assert.rejects(photoFirst, { code: 'CUTOUT_E_INPUT_UNSUPPORTED', message: /^upload\.png: / });
+  });
+
   test('a bad input is a coded error that names it', async () => {
     await assert.rejects(
       removeBackground(new Uint8Array([1, 2, 3]), { maskSource: mask, name: 'upload.png' }),
