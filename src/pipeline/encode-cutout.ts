@@ -7,6 +7,10 @@
  * PNG, the default output, is compressed at zlib level 4 (io/encode.ts's default is 6): at 12 MP the encode
  * took 2–4 s of an 8 s budget; level 4 compresses 2–3× faster than 6 for files 5–8 % larger (bench/refine.ts's
  * 12 MP cutouts: 5.32 → 5.74 MB, 7.89 → 8.31 MB), level 3 and below grow them 10–50 %.
+ *
+ * Fully transparent pixels are written as transparent black (io/encode.ts clearTransparent): their colour is
+ * what stood behind the subject, which no viewer shows, and it was most of the file (a 12 MP shapes cutout
+ * 5.75 → 1.98 MB, hair 3.5 MB; PNG encoding 0.9 → 0.5 s CPU).
  */
 import type { ComposedCutout } from '../compose/compose-cutout.ts';
 import { encodeImage, type OutputFormat } from '../io/encode.ts';
@@ -75,6 +79,7 @@ export async function encodeCutout(
         premultiplied: options.premultiplied,
         background: format === 'jpeg' && alpha ? WHITE : undefined,
         compressionLevel: format === 'png' ? PNG_COMPRESSION_LEVEL : undefined,
+        clearTransparent: true,
       },
     );
   }

@@ -192,7 +192,10 @@ describe('removeBackground()', () => {
     await assert.rejects(removeBackground(photo, { maskSource: badMask, name: 'scene.png' }), {
       code: 'CUTOUT_E_INPUT_UNSUPPORTED',
     });
-    const photoFirst = removeBackground(new Uint8Array([1, 2, 3]), { maskSource: badMask, name: 'upload.png' });
+    const photoFirst = removeBackground(new Uint8Array([1, 2, 3]), {
+      maskSource: badMask,
+      name: 'upload.png',
+    });
     await assert.rejects(photoFirst, { code: 'CUTOUT_E_INPUT_UNSUPPORTED', message: /^upload\.png: / });
   });
 
@@ -227,7 +230,7 @@ describe('removeBackground()', () => {
       { composed: { colour, alpha: opaque }, premultiplied: false, channels: 3 },
     ];
     // The expected 8-bit samples, computed here: clamp to [0, 1], round half up, NaN → 0; colour scaled by
-    // alpha when premultiplied; an all-opaque alpha is dropped. sharp's raw decoding expands grey to RGB, so the
+    // alpha when premultiplied, 0 where alpha rounds to 0; an all-opaque alpha is dropped. sharp's raw decoding expands grey to RGB, so the
     // expectation does too.
     const byte = (v: number) => (Number.isNaN(v) || v <= 0 ? 0 : v >= 1 ? 255 : Math.floor(v * 255 + 0.5));
     const expected = (
@@ -240,10 +243,12 @@ describe('removeBackground()', () => {
       const bytes = new Uint8Array(W * H * out);
       for (let i = 0; i < W * H; i++) {
         const w = c.alpha ? c.alpha.data[i] : 1;
+        if (hasAlpha) bytes[i * out + 3] = byte(w);
+        // A fully transparent pixel is transparent black: its colour was the old background's.
+        if (hasAlpha && byte(w) === 0) continue;
         for (let j = 0; j < 3; j++) {
           bytes[i * out + j] = byte(c.colour.data[i * k + (k === 1 ? 0 : j)] * (premultiplied ? w : 1));
         }
-        if (hasAlpha) bytes[i * out + 3] = byte(w);
       }
       return bytes;
     };
