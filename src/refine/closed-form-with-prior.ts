@@ -27,7 +27,7 @@ import { type AbortLike, throwIfAborted } from '../matting/abort.ts';
 import { buildClosedFormSystem } from '../matting/closed-form-laplacian.ts';
 import { conjugateGradient } from '../matting/conjugate-gradient.ts';
 import { applyIncompleteCholesky, incompleteCholesky } from '../matting/incomplete-cholesky.ts';
-import { csrMultiply } from '../matting/sparse.ts';
+import { type CsrMatrix, csrMultiply } from '../matting/sparse.ts';
 
 export interface AlphaPrior {
   /** Target α per pixel of the image (read at unknown pixels only). */
@@ -71,7 +71,30 @@ export function estimateAlphaWithPrior(
   throwIfAborted(options.signal);
   const { matrix, rhs, pixels } = buildClosedFormSystem(image, trimap, { epsilon: options.epsilon });
   const n = matrix.n;
-  const { rowStart, columns, values } = matrix;
+  const x0 = addPrior(matrix, rhs, pixels, prior);
+  throwIfAborted(options.signal);
+  const factor = incompleteCholesky(matrix, { threshold: options.icholThreshold ?? 1e-2, baseShift: 5e-5 });
+  const result = conjugateGradient((x, y) => csrMultiply(matrix, x, y), rhs, {
+    tolerance: options.tolerance ?? 1e-3,
+    maxIterations: options.maxIterations ?? 500,
+    preconditioner: (r, z) => applyIncompleteCholesky(factor, r, z),
+    x0,
+    signal: options.signal,
+  });
+  return {
+    alpha: { data: alphaFromSolution(trimap, pixels, result.x), width, height },
+    unknownCount: n,
+    iterations: result.iterations,
+    converged: result.converged,
+  };
+}
+
+// The loops below are functions of their own: V8 compiles a loop of a running function by recompiling the
+// whole function, so one function with every loop was compiled again and again on each worker's first tiles.
+
+/** Adds w to the diagonal and w·t to the right-hand side of each unknown; returns the start point t. */
+function addPrior(matrix: CsrMatrix, rhs: Float64Array, pixels: Int32Array, prior: AlphaPrior): Float64Array {
+  const { n, rowStart, columns, values } = matrix;
   const x0 = new Float64Array(n);
   for (let u = 0; u < n; u++) {
     const p = pixels[u];
@@ -87,24 +110,14 @@ export function estimateAlphaWithPrior(
       }
     }
   }
-  throwIfAborted(options.signal);
-  const factor = incompleteCholesky(matrix, { threshold: options.icholThreshold ?? 1e-2, baseShift: 5e-5 });
-  const result = conjugateGradient((x, y) => csrMultiply(matrix, x, y), rhs, {
-    tolerance: options.tolerance ?? 1e-3,
-    maxIterations: options.maxIterations ?? 500,
-    preconditioner: (r, z) => applyIncompleteCholesky(factor, r, z),
-    x0,
-    signal: options.signal,
-  });
-  const alpha = new Float32Array(npix);
+  return x0;
+}
+
+/** α for every pixel: the trimap's 0 or 1, and the solution clipped to [0, 1] at the unknowns. */
+function alphaFromSolution(trimap: Trimap, pixels: Int32Array, x: Float64Array): Float32Array {
   const tri = trimap.data;
-  for (let p = 0; p < npix; p++) alpha[p] = tri[p] === 255 ? 1 : 0;
-  const x = result.x;
-  for (let u = 0; u < n; u++) alpha[pixels[u]] = Math.min(1, Math.max(0, x[u]));
-  return {
-    alpha: { data: alpha, width, height },
-    unknownCount: n,
-    iterations: result.iterations,
-    converged: result.converged,
-  };
+  const alpha = new Float32Array(tri.length);
+  for (let p = 0; p < tri.length; p++) alpha[p] = tri[p] === 255 ? 1 : 0;
+  for (let u = 0; u < x.length; u++) alpha[pixels[u]] = Math.min(1, Math.max(0, x[u]));
+  return alpha;
 }

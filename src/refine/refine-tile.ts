@@ -14,11 +14,11 @@
  * Pure: typed arrays in, typed arrays out; runs in a worker thread or a browser worker as it is.
  */
 import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
-import { cropInterleaved, cropTrimap, type Rect } from '../core/rect.ts';
+import { cropInterleaved, cropPlane, cropTrimap, expandRect, type Rect } from '../core/rect.ts';
 import { estimateForeground } from '../foreground/estimate-foreground-multilevel.ts';
 import type { AbortLike } from '../matting/abort.ts';
 import { alphaFromColourSamples } from './alpha-from-colour-samples.ts';
-import { estimateAlphaWithPrior } from './closed-form-with-prior.ts';
+import { type AlphaPrior, estimateAlphaWithPrior } from './closed-form-with-prior.ts';
 
 export interface RefineTileOptions {
   /** Weight of the network's confident values. Default 0.01. */
@@ -91,42 +91,23 @@ export function refineTile(
   // From here on, only the rectangle to solve.
   const image = rect ? cropInterleaved(crop, rect) : crop;
   const trimap = rect ? cropTrimap(cropTrimapIn, rect) : cropTrimapIn;
-  const { width, height } = image;
-  const n = width * height;
-  const inside = (data: Float32Array) => (rect ? cropFloats(data, crop.width, rect) : data);
+  const inside = (data: Float32Array) =>
+    rect ? cropPlane({ data, width: crop.width, height: crop.height }, rect).data : data;
   const samples = { alpha: inside(context.alpha), confidence: inside(context.confidence) };
-  const probability = { data: inside(cropProbability.data), width, height };
-  const target = new Float32Array(n);
-  const weight = new Float32Array(n);
-  const p = probability.data;
-  const tri = trimap.data;
-  for (let i = 0; i < n; i++) {
-    if (tri[i] === 0 || tri[i] === 255) continue;
-    const v = Math.min(1, Math.max(0, p[i] || 0));
-    const w1 = networkWeight * Math.abs(2 * v - 1) ** exponent;
-    const w2 = sampleWeight * samples.confidence[i];
-    const w = w1 + w2;
-    weight[i] = w;
-    target[i] = w > 0 ? (w1 * v + w2 * samples.alpha[i]) / w : v;
-  }
-  const solved = estimateAlphaWithPrior(
-    image,
+  const prior = mergePriors(
     trimap,
-    { target, weight },
-    {
-      tolerance: options.tolerance ?? REFINE_TILE_DEFAULTS.tolerance,
-      icholThreshold: options.icholThreshold ?? REFINE_TILE_DEFAULTS.icholThreshold,
-      signal: options.signal,
-    },
+    inside(cropProbability.data),
+    samples,
+    networkWeight,
+    exponent,
+    sampleWeight,
   );
-  const a = solved.alpha.data;
-  if (snap > 0) {
-    for (let i = 0; i < n; i++) {
-      const v = a[i];
-      if (v < snap) a[i] = 0;
-      else if (v > 1 - snap) a[i] = 1;
-    }
-  }
+  const solved = estimateAlphaWithPrior(image, trimap, prior, {
+    tolerance: options.tolerance ?? REFINE_TILE_DEFAULTS.tolerance,
+    icholThreshold: options.icholThreshold ?? REFINE_TILE_DEFAULTS.icholThreshold,
+    signal: options.signal,
+  });
+  if (snap > 0) snapAlpha(solved.alpha.data, snap);
   const foreground =
     options.foreground === false ? undefined : foregroundNearEdges(image, solved.alpha, options.keep);
   return {
@@ -136,6 +117,41 @@ export function refineTile(
     iterations: solved.iterations,
     converged: solved.converged,
   };
+}
+
+// The loops of refineTile and foregroundNearEdges are functions of their own (see closed-form-with-prior.ts).
+
+/** The network's value and the colour-sample estimate merged into one target and weight per unknown pixel. */
+function mergePriors(
+  trimap: Trimap,
+  p: Float32Array,
+  samples: { alpha: Float32Array; confidence: Float32Array },
+  networkWeight: number,
+  exponent: number,
+  sampleWeight: number,
+): AlphaPrior {
+  const tri = trimap.data;
+  const n = tri.length;
+  const target = new Float32Array(n);
+  const weight = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (tri[i] === 0 || tri[i] === 255) continue;
+    const v = Math.min(1, Math.max(0, p[i] || 0));
+    const w1 = networkWeight * Math.abs(2 * v - 1) ** exponent;
+    const w2 = sampleWeight * samples.confidence[i];
+    const w = w1 + w2;
+    weight[i] = w;
+    target[i] = w > 0 ? (w1 * v + w2 * samples.alpha[i]) / w : v;
+  }
+  return { target, weight };
+}
+
+function snapAlpha(a: Float32Array, snap: number): void {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (v < snap) a[i] = 0;
+    else if (v > 1 - snap) a[i] = 1;
+  }
 }
 
 /** Context the foreground estimate gets around the fractional pixels it must colour. */
@@ -149,12 +165,22 @@ const FOREGROUND_CONTEXT = 16;
 function foregroundNearEdges(image: InterleavedF32, alpha: PlaneF32, keep?: Rect): InterleavedF32 {
   const { width, height, channels } = image;
   const out: InterleavedF32 = { data: image.data.slice(), width, height, channels };
-  const area = keep ?? { x0: 0, y0: 0, x1: width, y1: height };
+  const bounds = fractionalBounds(alpha, keep ?? { x0: 0, y0: 0, x1: width, y1: height });
+  if (!bounds) return out;
+  const rect = expandRect(bounds, FOREGROUND_CONTEXT, width, height);
+  const f = estimateForeground(cropInterleaved(image, rect), cropPlane(alpha, rect)).foreground;
+  pasteFractional(out, f, alpha, rect);
+  return out;
+}
+
+/** The bounding box of the pixels of `area` with 0 < α < 1, if any. */
+function fractionalBounds(alpha: PlaneF32, area: Rect): Rect | undefined {
+  const { width, height } = alpha;
+  const a = alpha.data;
   let x0 = width;
   let y0 = height;
   let x1 = -1;
   let y1 = -1;
-  const a = alpha.data;
   for (let y = area.y0; y < area.y1; y++) {
     for (let x = area.x0; x < area.x1; x++) {
       const v = a[y * width + x];
@@ -166,24 +192,14 @@ function foregroundNearEdges(image: InterleavedF32, alpha: PlaneF32, keep?: Rect
       }
     }
   }
-  if (x1 < 0) return out;
-  const rect: Rect = {
-    x0: Math.max(0, x0 - FOREGROUND_CONTEXT),
-    y0: Math.max(0, y0 - FOREGROUND_CONTEXT),
-    x1: Math.min(width, x1 + 1 + FOREGROUND_CONTEXT),
-    y1: Math.min(height, y1 + 1 + FOREGROUND_CONTEXT),
-  };
+  return x1 < 0 ? undefined : { x0, y0, x1: x1 + 1, y1: y1 + 1 };
+}
+
+/** F of the crop `rect` pasted into `out` where 0 < α < 1 only: an opaque pixel's colour is exactly its own. */
+function pasteFractional(out: InterleavedF32, f: InterleavedF32, alpha: PlaneF32, rect: Rect): void {
+  const { width, channels } = out;
+  const a = alpha.data;
   const w = rect.x1 - rect.x0;
-  const cropAlpha = new Float32Array(w * (rect.y1 - rect.y0));
-  for (let y = rect.y0; y < rect.y1; y++) {
-    cropAlpha.set(a.subarray(y * width + rect.x0, y * width + rect.x1), (y - rect.y0) * w);
-  }
-  const f = estimateForeground(cropInterleaved(image, rect), {
-    data: cropAlpha,
-    width: w,
-    height: rect.y1 - rect.y0,
-  }).foreground;
-  // Paste F where 0 < α < 1 only: an opaque pixel's colour is exactly its own.
   for (let y = rect.y0; y < rect.y1; y++) {
     for (let x = rect.x0; x < rect.x1; x++) {
       const v = a[y * width + x];
@@ -193,14 +209,4 @@ function foregroundNearEdges(image: InterleavedF32, alpha: PlaneF32, keep?: Rect
       for (let k = 0; k < channels; k++) out.data[to + k] = f.data[from + k];
     }
   }
-  return out;
-}
-
-/** The rectangle `rect` of a plane `width` wide. */
-function cropFloats(data: Float32Array, width: number, rect: Rect): Float32Array {
-  const w = rect.x1 - rect.x0;
-  const out = new Float32Array(w * (rect.y1 - rect.y0));
-  for (let y = rect.y0; y < rect.y1; y++)
-    out.set(data.subarray(y * width + rect.x0, y * width + rect.x1), (y - rect.y0) * w);
-  return out;
 }
