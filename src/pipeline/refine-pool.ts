@@ -20,6 +20,7 @@ import { CutoutError, ERROR_CODES, type ErrorCode } from '../errors.ts';
 import type { RefineTileResult } from '../refine/refine-tile.ts';
 import type { RefineTileRequest, RefineTileSolver } from '../refine/refine-tiled.ts';
 import type { RefineWorkerRequest } from './refine-worker.ts';
+import { workerEntry } from './worker-bundle.ts';
 
 interface Job {
   request: RefineTileRequest;
@@ -129,7 +130,12 @@ export class RefinePool {
   }
 
   private startWorker(): Worker {
-    const worker = new Worker(new URL('./refine-worker-entry.mjs', import.meta.url));
+    const worker = new Worker(
+      workerEntry(
+        new URL('./refine-worker.ts', import.meta.url),
+        new URL('./refine-worker-entry.mjs', import.meta.url),
+      ),
+    );
     worker.on(
       'message',
       (message: { id: number; result?: RefineTileResult; error?: Record<string, string> }) => {
