@@ -12,6 +12,7 @@ import {
   type Trimap,
 } from '../core/image.ts';
 import { CutoutError } from '../errors.ts';
+import { countTrimap } from '../trimap/quantise-trimap.ts';
 
 /** A rectangle in image pixels: top-left corner and size. */
 export interface Box {
@@ -85,12 +86,7 @@ export function checkStrokes(strokes: Trimap, width: number, height: number, nam
       { file: name },
     );
   }
-  let foreground = 0;
-  let background = 0;
-  for (const v of strokes.data) {
-    if (v === TRIMAP_FOREGROUND) foreground++;
-    else if (v === TRIMAP_BACKGROUND) background++;
-  }
+  const { foreground, background } = countTrimap(strokes);
   return { foreground, background };
 }
 

@@ -24,6 +24,7 @@ import {
 import { dilate, MASK_SET } from '../core/morphology.ts';
 import { estimateForeground } from '../foreground/estimate-foreground-multilevel.ts';
 import { matteImage } from '../pipeline/matte-image.ts';
+import { countTrimap } from '../trimap/quantise-trimap.ts';
 
 /** Width of the unknown band around a mark, in pixels. */
 export const MARK_BAND = 6;
@@ -84,14 +85,7 @@ export async function refineRegion(
   scribbleAlpha?: PlaneF32,
 ): Promise<RefinedRegion> {
   const trimap = regionTrimap(alpha, scribbles, scribbleAlpha);
-  let fg = 0;
-  let bg = 0;
-  let unknown = 0;
-  for (const v of trimap.data) {
-    if (v === TRIMAP_FOREGROUND) fg++;
-    else if (v === TRIMAP_BACKGROUND) bg++;
-    else unknown++;
-  }
+  const { foreground: fg, background: bg, unknown } = countTrimap(trimap);
   if (unknown > 0 && fg > 0 && bg > 0) {
     const solved = await matteImage(image, trimap, { coarseToFine: false });
     return { alpha: solved.alpha, foreground: solved.foreground! };
