@@ -21,7 +21,7 @@ export const MASK_SET = 255;
 /** Set wherever some set pixel lies within distance `radius`. */
 export function dilate(mask: PlaneU8, radius: number): PlaneU8 {
   checkRadius(radius);
-  const d2 = squaredDistanceTransform(mask, 'set').data;
+  const d2 = squaredDistanceTransform(mask, 'set', radius).data;
   const r2 = radius * radius;
   const out = new Uint8Array(d2.length);
   for (let i = 0; i < d2.length; i++) out[i] = d2[i] <= r2 ? MASK_SET : 0;
@@ -31,7 +31,7 @@ export function dilate(mask: PlaneU8, radius: number): PlaneU8 {
 /** Set wherever no unset pixel (inside the image) lies within distance `radius`. */
 export function erode(mask: PlaneU8, radius: number): PlaneU8 {
   checkRadius(radius);
-  const d2 = squaredDistanceTransform(mask, 'unset').data;
+  const d2 = squaredDistanceTransform(mask, 'unset', radius).data;
   const r2 = radius * radius;
   const out = new Uint8Array(d2.length);
   for (let i = 0; i < d2.length; i++) out[i] = d2[i] > r2 ? MASK_SET : 0;
