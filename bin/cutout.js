@@ -1,12 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader, so the package needs no build step.
-//
-// Packages every command needs are loaded before register(): after it, each of their modules takes a round
-// trip through tsx's loader thread (TypeBox, the options schema, is some 700 small modules: ~0.45 s; sharp
-// ~0.13 s). Loaded first they are plain ESM, cached, and the TypeScript sources that import them get the cache.
-await Promise.all([import('typebox'), import('typebox/value'), import('sharp')]);
-const { register } = await import('tsx/esm/api');
+// Runs the TypeScript CLI without a build step: from a bundle of its sources kept up to date in
+// node_modules/.cache/cutout (see cli-bundle.js), or through tsx's loader if that cannot be made.
+import { loadCli } from './cli-bundle.js';
 
-register();
-const { main } = await import('../cli/main.ts');
+const { main } = await loadCli();
 process.exitCode = await main(process.argv.slice(2));
