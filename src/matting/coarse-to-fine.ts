@@ -29,8 +29,10 @@ export type WholeImageSolver = (image: InterleavedF32, trimap: Trimap) => Promis
 const isUnknown = (v: number) => v > 0 && v < 255;
 
 export function countUnknown(trimap: Trimap): number {
+  // An indexed loop: for-of over a typed array is several times slower (see quantise-trimap.ts countTrimap).
+  const data = trimap.data;
   let count = 0;
-  for (const v of trimap.data) if (isUnknown(v)) count++;
+  for (let i = 0; i < data.length; i++) if (isUnknown(data[i])) count++;
   return count;
 }
 

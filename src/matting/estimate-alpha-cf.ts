@@ -87,5 +87,6 @@ export function estimateAlphaClosedForm(
     onProgress,
     progressStart: BUILT,
     signal,
+    collectGarbage: options.collectGarbage,
   });
 }

@@ -43,6 +43,8 @@ export interface InformationFlowMattingOptions extends Omit<InformationFlowOptio
   /** Progress in [0, 1] (an estimate: CG's remaining iterations are not known in advance). */
   onProgress?: (fraction: number) => void;
   signal?: AbortLike;
+  /** See MattingOptions. */
+  collectGarbage?: () => void;
 }
 
 export interface InformationFlowResult {
@@ -102,6 +104,7 @@ export function estimateAlphaInformationFlow(
     };
   }
   const t2 = performance.now();
+  options.collectGarbage?.();
 
   // The K-to-U estimate, already close to the answer, halves the iterations as a starting point.
   const x0 = system.knownEstimate.map((v) => Math.min(1, Math.max(0, v)));

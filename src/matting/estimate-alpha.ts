@@ -17,6 +17,12 @@ export interface MattingOptions {
   /** Progress in [0, 1]. */
   onProgress?: (fraction: number) => void;
   signal?: AbortLike;
+  /**
+   * Called between a solve's stages on large systems (after building the system, after factoring the
+   * preconditioner), when the previous stage's scratch arrays have just died: a host that can collect garbage
+   * (a worker thread) frees them here, so they are not still held while the next stage allocates.
+   */
+  collectGarbage?: () => void;
 }
 
 export interface MattingResult {
@@ -35,6 +41,11 @@ export interface MattingMethod {
    * surroundings only. KNN links pixels far apart, so it is solved over the whole image.
    */
   local: boolean;
+  /**
+   * Bytes a tile's solve holds per unknown pixel at its peak (system, preconditioner, solver vectors), for
+   * bounding the tiles in flight (see matte-image.ts). Default 500 (closed-form).
+   */
+  bytesPerUnknown?: number;
   estimate(image: InterleavedF32, trimap: Trimap, options: MattingOptions): MattingResult;
 }
 
@@ -51,6 +62,8 @@ export const MATTING_METHODS: Record<string, MattingMethod> = {
     name: 'learning-based matting',
     description: 'Zheng & Kambhamettu 2009: alpha as a local ridge regression of the window colours',
     local: true,
+    // Its incomplete Cholesky factor is denser than closed-form's (drop threshold 1e-4, not 5e-4).
+    bytesPerUnknown: 750,
     estimate: estimateAlphaLearningBased,
   },
   knn: {

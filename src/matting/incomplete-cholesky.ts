@@ -66,6 +66,12 @@ export interface IncompleteCholeskyOptions {
    * images; 1e-4 is already too much: 141).
    */
   baseShift?: number;
+  /**
+   * Entries to reserve up front (default: 6 per stored entry of an 'upper' A, 3 of a full one). Pages never
+   * written take no memory, but growing past the reservation copies the factor, and the old copy stays until
+   * the next garbage collection: a denser factor (a lower threshold) should reserve more.
+   */
+  capacity?: number;
 }
 
 /**
@@ -87,7 +93,7 @@ export function incompleteCholesky(
 
   // Matting factors hold 1.5–2.5 times A's entries (3–5 times those of its upper triangle); pages not
   // written to are never touched.
-  let capacity = Math.max(16, a.values.length * (a.symmetric ? 6 : 3));
+  let capacity = Math.max(16, options.capacity ?? a.values.length * (a.symmetric ? 6 : 3));
   let rows = new Int32Array(capacity);
   let vals = new Float32Array(capacity);
   const colStart = new Int32Array(n + 1);

@@ -24,10 +24,14 @@ export interface SolveMattingSystemOptions {
   icholMaxEntries?: number;
   /** Relative shift on every row of the factored matrix (see incomplete-cholesky.ts). Default 0. */
   icholBaseShift?: number;
+  /** Entries the incomplete Cholesky factor reserves up front (see incomplete-cholesky.ts). */
+  icholCapacity?: number;
   /** Progress in [0, 1] of the whole estimate; the solve reports from `progressStart` up to 1. */
   onProgress?: (fraction: number) => void;
   progressStart?: number;
   signal?: AbortLike;
+  /** Called once the preconditioner is built, before CG allocates its vectors (see MattingOptions). */
+  collectGarbage?: () => void;
 }
 
 export interface SolvedMatte {
@@ -73,6 +77,8 @@ export interface LaplacianSolveOptions {
   /** Progress in [0, 1] (an estimate: CG's remaining iterations are not known in advance). */
   onProgress?: (fraction: number) => void;
   signal?: AbortLike;
+  /** See MattingOptions. */
+  collectGarbage?: () => void;
 }
 
 /**
@@ -85,6 +91,7 @@ export function solveLaplacianSystem(
   build: number,
   options: SolveMattingSystemOptions,
 ): LaplacianMattingResult {
+  options.collectGarbage?.();
   const solved = solveMattingSystem(system.matrix, system.rhs, system.pixels, trimap, options);
   return {
     alpha: solved.alpha,
@@ -117,6 +124,7 @@ export function solveMattingSystem(
       threshold: options.icholThreshold,
       maxEntries: options.icholMaxEntries,
       baseShift: options.icholBaseShift,
+      capacity: options.icholCapacity,
     });
     factorInfo = { entries: factor.values.length, rewinds: factor.rewinds, maxShift: factor.maxShift };
     preconditioner = (r, z) => applyIncompleteCholesky(factor, r, z);
@@ -128,6 +136,7 @@ export function solveMattingSystem(
     };
   }
   const t1 = performance.now();
+  options.collectGarbage?.();
 
   // CG's remaining iterations are unknown, so progress follows the residual's fall on a log scale.
   const onProgress = options.onProgress;

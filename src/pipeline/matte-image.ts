@@ -33,11 +33,12 @@ export interface MatteImageOptions extends MattingOptions {
 }
 
 /**
- * Tiles run side by side only while their unknown pixels add up to at most this share of the image's pixels.
- * A tile's solve holds 500–800 bytes per unknown pixel (matrix, preconditioner, CG vectors), so this keeps
- * the peak near the issue's 150 bytes per image pixel; one tile larger than that runs alone.
+ * Tiles run side by side only while their solves' memory adds up to at most this many bytes per image pixel,
+ * reckoned from the method's bytes per unknown pixel (500–750: matrix, preconditioner, CG vectors); with
+ * foreground estimation's 40 or so that keeps the peak under the issue's 150 bytes per image pixel. One tile
+ * larger than that runs alone.
  */
-const UNKNOWNS_IN_FLIGHT_PER_PIXEL = 0.15;
+const TILE_BYTES_IN_FLIGHT_PER_PIXEL = 75;
 
 export interface MatteImageResult {
   alpha: PlaneF32;
@@ -67,11 +68,13 @@ export async function matteImage(
     options.solveTile ??
     ((tileImage, tileTrimap) => estimateAlpha(tileImage, tileTrimap, { method, tolerance, maxIterations }));
   // A non-local method sees the whole image: one tile as large as the image.
-  const whole = !mattingMethod(method ?? DEFAULT_MATTING_METHOD).local;
+  const { local, bytesPerUnknown = 500 } = mattingMethod(method ?? DEFAULT_MATTING_METHOD);
+  const whole = !local;
+  const unknownsInFlightPerPixel = TILE_BYTES_IN_FLIGHT_PER_PIXEL / bytesPerUnknown;
   let iterations = 0;
   const solveTiled = async (levelImage: InterleavedF32, levelTrimap: Trimap) => {
     const solved = await estimateAlphaTiled(levelImage, levelTrimap, solveTile, {
-      maxUnknownsInFlight: Math.round(UNKNOWNS_IN_FLIGHT_PER_PIXEL * levelImage.width * levelImage.height),
+      maxUnknownsInFlight: Math.round(unknownsInFlightPerPixel * levelImage.width * levelImage.height),
       ...options.tiles,
       ...(whole ? { tileSize: Math.max(levelImage.width, levelImage.height) } : {}),
       onProgress: options.onProgress,

@@ -198,3 +198,26 @@ for (const [name, budget] of [
     assert.ok(error >= budget * 0.97, `SAD ${error.toFixed(4)} is suspiciously good: re-measure the budget`);
   });
 }
+
+test('collectGarbage is called between the stages (after the build, after the factor) and changes nothing', () => {
+  const w = 24;
+  const h = 20;
+  const data = new Float32Array(w * h * 3);
+  const tri = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = y * w + x;
+      const t = x / (w - 1);
+      data.set([t, 0.5 * (1 - t) + 0.1 * Math.sin(y), 1 - t], 3 * p);
+      tri[p] = x < 4 ? 0 : x >= w - 4 ? 255 : 128;
+    }
+  }
+  const image = { data, width: w, height: h, channels: 3 };
+  const trimap = { data: tri, width: w, height: h };
+  let calls = 0;
+  const hooked = estimateAlphaClosedForm(image, trimap, { collectGarbage: () => calls++ });
+  const plain = estimateAlphaClosedForm(image, trimap);
+  assert.equal(calls, 2);
+  assert.equal(hooked.iterations, plain.iterations);
+  assert.deepEqual(hooked.alpha.data, plain.alpha.data);
+});

@@ -178,3 +178,18 @@ test('a pivot breakdown rewinds with a local shift; the factor stays consistent 
     `${without.iterations} iterations unpreconditioned`,
   );
 });
+
+test('a reservation too small grows the factor (copying it) and changes nothing in it', () => {
+  const a = mixedGrid(12, 11);
+  const f = incompleteCholesky(a, { threshold: 0.01 });
+  // 16 entries (the floor): the factor has hundreds, so it grows several times on the way.
+  const grown = incompleteCholesky(a, { threshold: 0.01, capacity: 16 });
+  const roomy = incompleteCholesky(a, { threshold: 0.01, capacity: 40 * a.values.length });
+  for (const g of [grown, roomy]) {
+    assert.ok(f.values.length > 100, `${f.values.length} entries`);
+    assert.deepEqual(g.colStart, f.colStart);
+    assert.deepEqual(g.rows, f.rows);
+    assert.deepEqual(g.values, f.values);
+    assert.deepEqual(g.inverseDiagonal, f.inverseDiagonal);
+  }
+});
