@@ -8,6 +8,7 @@ import type { InterleavedF32, Trimap } from '../core/image.ts';
 import { CutoutError, ERROR_CODES, type ErrorCode } from '../errors.ts';
 import type { TileSolution } from '../matting/estimate-alpha-tiled.ts';
 import type { CollectRequest, TileRequest } from './matting-worker.ts';
+import { workerEntry } from './worker-bundle.ts';
 
 interface Pending {
   resolve: (solution: TileSolution | undefined) => void;
@@ -84,7 +85,12 @@ export class MattingPool {
   }
 
   private startWorker(): Worker {
-    const worker = new Worker(new URL('./matting-worker-entry.mjs', import.meta.url));
+    const worker = new Worker(
+      workerEntry(
+        new URL('./matting-worker.ts', import.meta.url),
+        new URL('./matting-worker-entry.mjs', import.meta.url),
+      ),
+    );
     worker.on(
       'message',
       (message: {

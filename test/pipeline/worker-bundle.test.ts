@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { workerEntry } from '../../src/pipeline/worker-bundle.ts';
 
-const entries = ['refine-worker'];
+const entries = ['refine-worker', 'matting-worker'];
 
 for (const name of entries) {
   test(`${name} bundles into self-contained code that imports only Node built-ins`, () => {
