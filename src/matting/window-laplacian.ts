@@ -90,8 +90,28 @@ export function buildWindowSystem(
   }
   const colour = image.data;
   const tri = trimap.data;
-  const npix = width * height;
+  const { index, pixels } = numberUnknowns(tri, width, height, options);
+  const n = pixels.length;
 
+  if (options.storage === 'upper') return buildUpper(colour, tri, width, height, form, index, pixels);
+
+  // Each stage is a function of its own: V8 compiles a hot loop of a running function (on-stack replacement)
+  // by compiling the whole function, once per loop and again after each deopt as a later loop is reached;
+  // with every stage in one function that was three dozen compiles per process on a 12 MP cascade.
+  const values = new Float32Array(n * SLOTS);
+  const rhs = new Float64Array(n);
+  accumulateWindows(colour, tri, width, height, form, index, values, rhs);
+  return compactRows(values, rhs, index, pixels, width);
+}
+
+/** Unknown pixels numbered (scan order, given, or ordered for a good factorisation) and the pixel → number map. */
+function numberUnknowns(
+  tri: Uint8Array,
+  width: number,
+  height: number,
+  options: WindowSystemOptions,
+): { index: Int32Array; pixels: Int32Array } {
+  const npix = width * height;
   const index = new Int32Array(npix).fill(-1);
   let n = 0;
   for (let p = 0; p < npix; p++) if (isUnknownTrimapValue(tri[p])) index[p] = n++;
@@ -108,12 +128,20 @@ export function buildWindowSystem(
     pixels = orderUnknownPixels(unknown, width, height);
   }
   if (options.pixels || options.order !== 'scan') for (let u = 0; u < n; u++) index[pixels[u]] = u;
+  return { index, pixels };
+}
 
-  if (options.storage === 'upper') return buildUpper(colour, tri, width, height, form, index, pixels);
-
-  const values = new Float32Array(n * SLOTS);
-  const rhs = new Float64Array(n);
-
+/** Adds every window's pairs into 25-slot rows (`values`) and its known-foreground terms into `rhs`. */
+function accumulateWindows(
+  colour: Float32Array,
+  tri: Uint8Array,
+  width: number,
+  height: number,
+  form: WindowForm,
+  index: Int32Array,
+  values: Float32Array,
+  rhs: Float64Array,
+): void {
   const wp = new Int32Array(9); // pixel index of each window pixel
   const wu = new Int32Array(9); // its unknown number, or −1 when known
   const cr = new Float64Array(9); // centred colours
@@ -219,8 +247,17 @@ export function buildWindowSystem(
       }
     }
   }
+}
 
-  // Compact in place: row u's entries move to rowStart[u] ≤ u·25, so nothing unread is overwritten.
+/** Rows compacted in place to CSR: row u's entries move to rowStart[u] ≤ u·25, so nothing unread is overwritten. */
+function compactRows(
+  values: Float32Array,
+  rhs: Float64Array,
+  index: Int32Array,
+  pixels: Int32Array,
+  width: number,
+): WindowSystem {
+  const n = pixels.length;
   const slotOffset = new Int32Array(SLOTS);
   for (let s = 0; s < SLOTS; s++) slotOffset[s] = (((s / 5) | 0) - 2) * width + (s % 5) - 2;
   const rowStart = new Int32Array(n + 1);
@@ -363,7 +400,19 @@ function buildUpper(
     }
   }
 
-  // Sort the half rows into the numbering's upper triangle: the pair (u, v) goes to row min(u, v).
+  // A function of its own, as in buildWindowSystem (one compile for the window loop, one for this).
+  return sortHalfRows(half, rhs, index, pixels, width);
+}
+
+/** The half rows sorted into the numbering's upper triangle: the pair (u, v) goes to row min(u, v). */
+function sortHalfRows(
+  half: Float32Array,
+  rhs: Float64Array,
+  index: Int32Array,
+  pixels: Int32Array,
+  width: number,
+): WindowSystem {
+  const n = pixels.length;
   const halfOffset = new Int32Array(HALF);
   for (let s = 0; s < HALF; s++) {
     const slot = s + 12;
