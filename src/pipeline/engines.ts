@@ -39,6 +39,7 @@ import {
   clipBox,
   fitStrokes,
   parseBox,
+  scaleBox,
   strokesFromImage,
 } from '../segment/prompts.ts';
 import { segmentStudio } from '../segment/studio/segment-studio.ts';
@@ -126,11 +127,8 @@ export class EngineSelector {
 
   /**
    * The coarse mask of one image. `mask` is this image's own mask file (for folders, the caller matches it);
-   * it overrides the engine choice.
-   */
-  /**
-   * `inputSize`: the size of the image as the user gave it, when `image` was shrunk (--max-size); the box and
-   * strokes are in the input's pixels and are scaled to `image`.
+   * it overrides the engine choice. `inputSize`: the size of the image as the user gave it, when `image` was
+   * shrunk (--max-size); the box and strokes are in the input's pixels and are scaled to `image`.
    */
   async coarse(
     image: InterleavedF32,
@@ -342,20 +340,4 @@ export function isPlane(value: unknown): value is PlaneF32 {
 function shortReason(error: CutoutError): string {
   const message = error.message.split('\n')[0];
   return message.length > 100 ? `${message.slice(0, 97)}…` : message;
-}
-
-/** A box in `from`'s pixels, in `to`'s: grown outwards to whole pixels, so the subject stays inside it. */
-function scaleBox(
-  box: Box,
-  from: { width: number; height: number },
-  to: { width: number; height: number },
-): Box {
-  if (from.width === to.width && from.height === to.height) return box;
-  const sx = to.width / from.width;
-  const sy = to.height / from.height;
-  const x = Math.floor(box.x * sx);
-  const y = Math.floor(box.y * sy);
-  const x1 = Math.min(to.width, Math.max(x + 1, Math.ceil((box.x + box.width) * sx)));
-  const y1 = Math.min(to.height, Math.max(y + 1, Math.ceil((box.y + box.height) * sy)));
-  return { x, y, width: x1 - x, height: y1 - y };
 }

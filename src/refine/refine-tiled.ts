@@ -18,7 +18,7 @@
  * Pure: typed arrays in, typed arrays out.
  */
 import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
-import { cropInterleaved, cropPlane, cropTrimap, type Rect } from '../core/rect.ts';
+import { cropInterleaved, cropPlane, cropTrimap, expandRect, type Rect } from '../core/rect.ts';
 import { type AbortLike, throwIfAborted } from '../matting/abort.ts';
 import { type MattingTile, pasteTileCore } from '../matting/tile-plan.ts';
 import { type RefineTileOptions, type RefineTileResult, refineTile } from './refine-tile.ts';
@@ -186,7 +186,7 @@ function pasteInterleavedCore(target: InterleavedF32, tile: MattingTile, piece: 
 function contextCrop(trimap: Trimap, solve: Rect, margin: number): Rect {
   const { width, height, data } = trimap;
   for (let by = margin; ; by = Math.max(2 * by, 16)) {
-    const rect = grow(solve, by, width, height);
+    const rect = expandRect(solve, by, width, height);
     if (rect.x0 === 0 && rect.y0 === 0 && rect.x1 === width && rect.y1 === height) return rect;
     let fg = false;
     let bg = false;
@@ -199,13 +199,4 @@ function contextCrop(trimap: Trimap, solve: Rect, margin: number): Rect {
     }
     if (fg && bg) return rect;
   }
-}
-
-function grow(rect: Rect, by: number, width: number, height: number): Rect {
-  return {
-    x0: Math.max(0, rect.x0 - by),
-    y0: Math.max(0, rect.y0 - by),
-    x1: Math.min(width, rect.x1 + by),
-    y1: Math.min(height, rect.y1 + by),
-  };
 }

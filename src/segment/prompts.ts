@@ -72,6 +72,22 @@ export function clipBox(box: Box, width: number, height: number): Box {
   return { x, y, width: Math.min(box.width, width - x), height: Math.min(box.height, height - y) };
 }
 
+/** A box in `from`'s pixels, in `to`'s: grown outwards to whole pixels, so the subject stays inside it. */
+export function scaleBox(
+  box: Box,
+  from: { width: number; height: number },
+  to: { width: number; height: number },
+): Box {
+  if (from.width === to.width && from.height === to.height) return box;
+  const sx = to.width / from.width;
+  const sy = to.height / from.height;
+  const x = Math.floor(box.x * sx);
+  const y = Math.floor(box.y * sy);
+  const x1 = Math.min(to.width, Math.max(x + 1, Math.ceil((box.x + box.width) * sx)));
+  const y1 = Math.min(to.height, Math.max(y + 1, Math.ceil((box.y + box.height) * sy)));
+  return { x, y, width: x1 - x, height: y1 - y };
+}
+
 export interface StrokeCounts {
   foreground: number;
   background: number;
