@@ -13,7 +13,12 @@ parentPort!.on('message', ({ id, ...request }: RefineWorkerRequest) => {
   try {
     const result = solveTileRequest(request, buffers);
     const transfer = [result.alpha.data.buffer as ArrayBuffer];
-    if (result.foreground) transfer.push(result.foreground.data.buffer as ArrayBuffer);
+    if (result.foreground) {
+      transfer.push(
+        result.foreground.pixels.buffer as ArrayBuffer,
+        result.foreground.colours.buffer as ArrayBuffer,
+      );
+    }
     parentPort!.postMessage({ id, result }, transfer);
   } catch (error) {
     const { name, message, code, file } = error as Error & { code?: string; file?: string };

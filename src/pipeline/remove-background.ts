@@ -181,7 +181,7 @@ async function run(
   maskDecoding?.catch(() => {});
   const decoded = isDecoded(input)
     ? input
-    : await decodeImage(input, { maxPixels: o.maxPixels, name: call.name });
+    : await decodeImage(input, { maxPixels: o.maxPixels, name: call.name, shared: ctx.pool !== undefined });
   let image = decoded.colour;
   if (o.maxSize !== undefined && Math.max(image.width, image.height) > o.maxSize) {
     const scale = o.maxSize / Math.max(image.width, image.height);
@@ -205,6 +205,8 @@ async function run(
     solveTile: ctx.pool?.solveTile,
     // The chroma key's own colours are unmixed from the screen and despilled: better than an estimate.
     foreground: !o.maskOnly && !coarse.foreground,
+    // The photo's colours are needed later only by a blurred background; a photo the caller decoded is theirs.
+    foregroundInPlace: !isDecoded(input) && background?.kind !== 'blur',
   });
   timings.trimap = refined.timings.trimap;
   timings.matting = refined.timings.matting;

@@ -38,6 +38,11 @@ export interface RefineMaskOptions {
   solveTile?: RefineTileSolver;
   /** Estimate foreground colours. Default true. */
   foreground?: boolean;
+  /**
+   * Matting only: write the foreground colours over `image`'s own data (refine-tiled.ts), for callers done
+   * with the photo's colours; the result's foreground is then `image`. Default false.
+   */
+  foregroundInPlace?: boolean;
   signal?: AbortLike;
 }
 
@@ -88,6 +93,7 @@ export async function refineMask(
         tile: { ...options.tile, foreground: wantForeground },
         tiles: options.tiles,
         solveTile: options.solveTile,
+        foregroundInPlace: options.foregroundInPlace,
         signal: options.signal,
       });
       timings.matting = performance.now() - t1;

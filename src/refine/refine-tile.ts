@@ -53,10 +53,21 @@ export interface RefineTileOptions {
   signal?: AbortLike;
 }
 
+/**
+ * Foreground colours of a tile's fractional pixels (0 < α < 1) inside its kept part: every other pixel's F is
+ * its own colour (opaque) or never seen (transparent), so only these travel back from a worker.
+ */
+export interface FractionalForeground {
+  /** Pixel indices, row-major in the solved rectangle. */
+  pixels: Int32Array;
+  /** RGB per pixel, in the order of `pixels`. */
+  colours: Float32Array;
+}
+
 export interface RefineTileResult {
   alpha: PlaneF32;
-  /** RGB foreground colour of the tile, when asked for. */
-  foreground?: InterleavedF32;
+  /** Foreground colours of the fractional pixels inside `keep`, when asked for. */
+  foreground?: FractionalForeground;
   unknownCount: number;
   iterations: number;
   converged: boolean;
@@ -159,18 +170,16 @@ const FOREGROUND_CONTEXT = 16;
 
 /**
  * F where it matters: the multi-level estimate over the bounding box of the fractional α inside `keep`
- * (grown by a little context), and F = I everywhere else. The tile's margins, which can be wide, are not
- * estimated twice over.
+ * (grown by a little context), kept at those fractional pixels only. The tile's margins, which can be wide,
+ * are not estimated twice over, and a tile sends back a few colours instead of a full RGB crop.
  */
-function foregroundNearEdges(image: InterleavedF32, alpha: PlaneF32, keep?: Rect): InterleavedF32 {
-  const { width, height, channels } = image;
-  const out: InterleavedF32 = { data: image.data.slice(), width, height, channels };
+function foregroundNearEdges(image: InterleavedF32, alpha: PlaneF32, keep?: Rect): FractionalForeground {
+  const { width, height } = image;
   const bounds = fractionalBounds(alpha, keep ?? { x0: 0, y0: 0, x1: width, y1: height });
-  if (!bounds) return out;
+  if (!bounds) return { pixels: new Int32Array(0), colours: new Float32Array(0) };
   const rect = expandRect(bounds, FOREGROUND_CONTEXT, width, height);
   const f = estimateForeground(cropInterleaved(image, rect), cropPlane(alpha, rect)).foreground;
-  pasteFractional(out, f, alpha, rect);
-  return out;
+  return fractionalColours(f, alpha, bounds, rect);
 }
 
 /** The bounding box of the pixels of `area` with 0 < α < 1, if any. */
@@ -195,18 +204,34 @@ function fractionalBounds(alpha: PlaneF32, area: Rect): Rect | undefined {
   return x1 < 0 ? undefined : { x0, y0, x1: x1 + 1, y1: y1 + 1 };
 }
 
-/** F of the crop `rect` pasted into `out` where 0 < α < 1 only: an opaque pixel's colour is exactly its own. */
-function pasteFractional(out: InterleavedF32, f: InterleavedF32, alpha: PlaneF32, rect: Rect): void {
-  const { width, channels } = out;
+/** The colours of `f` (the crop `rect` of the tile) at the fractional pixels inside `bounds`. */
+function fractionalColours(
+  f: InterleavedF32,
+  alpha: PlaneF32,
+  bounds: Rect,
+  rect: Rect,
+): FractionalForeground {
+  const { width } = alpha;
   const a = alpha.data;
-  const w = rect.x1 - rect.x0;
-  for (let y = rect.y0; y < rect.y1; y++) {
-    for (let x = rect.x0; x < rect.x1; x++) {
-      const v = a[y * width + x];
-      if (!(v > 0 && v < 1)) continue;
-      const from = ((y - rect.y0) * w + (x - rect.x0)) * channels;
-      const to = (y * width + x) * channels;
-      for (let k = 0; k < channels; k++) out.data[to + k] = f.data[from + k];
+  const c = f.channels;
+  let count = 0;
+  for (let y = bounds.y0; y < bounds.y1; y++) {
+    for (let i = y * width + bounds.x0, end = y * width + bounds.x1; i < end; i++) {
+      if (a[i] > 0 && a[i] < 1) count++;
     }
   }
+  const pixels = new Int32Array(count);
+  const colours = new Float32Array(count * c);
+  let k = 0;
+  for (let y = bounds.y0; y < bounds.y1; y++) {
+    for (let x = bounds.x0; x < bounds.x1; x++) {
+      const i = y * width + x;
+      if (!(a[i] > 0 && a[i] < 1)) continue;
+      const from = ((y - rect.y0) * f.width + (x - rect.x0)) * c;
+      pixels[k] = i;
+      for (let ch = 0; ch < c; ch++) colours[k * c + ch] = f.data[from + ch];
+      k++;
+    }
+  }
+  return { pixels, colours };
 }

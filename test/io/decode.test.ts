@@ -172,6 +172,38 @@ describe('mattes and trimaps', () => {
     assert.deepEqual([...(await decodeMatte(grey)).data].map(to8), [0, 128, 255, 7]);
   });
 
+  test('decodeMatte reads a colour mask by its mean, an opaque alpha channel by the colour, 16 bits exactly', async () => {
+    const rgb = await sharp(Buffer.from([30, 60, 90, 255, 255, 255]), {
+      raw: { width: 2, height: 1, channels: 3 },
+    })
+      .png()
+      .toBuffer();
+    assert.deepEqual([...(await decodeMatte(rgb)).data].map(to8), [60, 255]);
+    // An alpha channel that is 255 everywhere carries no matte: the grey level does.
+    const opaque = await sharp(Buffer.from([10, 10, 10, 255, 200, 200, 200, 255]), {
+      raw: { width: 2, height: 1, channels: 4 },
+    })
+      .png()
+      .toBuffer();
+    assert.deepEqual([...(await decodeMatte(opaque)).data].map(to8), [10, 200]);
+    const sixteen = await sharp(Buffer.from([0, 128, 255]), { raw: { width: 3, height: 1, channels: 1 } })
+      .toColourspace('grey16')
+      .png()
+      .toBuffer();
+    assert.equal((await sharp(sixteen).metadata()).depth, 'ushort');
+    const plane = await decodeMatte(sixteen);
+    assert.deepEqual([...plane.data], [0, Math.fround((128 * 257) / 65535), 1]);
+  });
+
+  test('decodeImage can put the colour in shared memory, with the same values', async () => {
+    const path = join(edgeDir, 'pattern.tiff');
+    const plain = await decodeImage(path);
+    const shared = await decodeImage(path, { shared: true });
+    assert.ok(shared.colour.data.buffer instanceof SharedArrayBuffer);
+    assert.ok(!(plain.colour.data.buffer instanceof SharedArrayBuffer));
+    assert.deepEqual([...shared.colour.data], [...plain.colour.data]);
+  });
+
   test('decodeTrimap keeps 8-bit values exactly', async () => {
     const values = [0, 128, 255, 102];
     const png = await sharp(Buffer.from(values), { raw: { width: 4, height: 1, channels: 1 } })

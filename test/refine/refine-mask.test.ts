@@ -66,6 +66,16 @@ test('a mask with no sure background has no edge to matte: fast instead, with a 
   assert.match(result.warnings[0], /no sure background/);
 });
 
+test('foregroundInPlace writes the same colours over the image itself', async () => {
+  const copy = await refineMask(scene.image, mask, { mode: 'matting' });
+  const own: InterleavedF32 = { ...scene.image, data: scene.image.data.slice() };
+  const inPlace = await refineMask(own, mask, { mode: 'matting', foregroundInPlace: true });
+  assert.equal(inPlace.foreground, own);
+  assert.deepEqual(inPlace.alpha.data, copy.alpha.data);
+  assert.deepEqual(own.data, copy.foreground!.data);
+  assert.notDeepEqual(own.data, scene.image.data, 'the fractional pixels took their estimated colours');
+});
+
 test('foreground: false skips the colours', async () => {
   const result = await refineMask(scene.image, mask, { mode: 'matting', foreground: false });
   assert.equal(result.foreground, undefined);
