@@ -36,15 +36,30 @@ export async function loadCli(options = {}) {
  * The URL of an up-to-date bundle of cli/main.ts, building it if needed. `cacheDir` defaults to
  * node_modules/.cache/cutout under the package. Throws if esbuild or the cache folder is unavailable.
  */
-export async function bundledCli({ cacheDir = join(root, 'node_modules', '.cache', 'cutout') } = {}) {
-  const bundle = join(cacheDir, 'cli.mjs');
-  const manifestPath = join(cacheDir, 'cli.json');
+export function bundledCli({ cacheDir } = {}) {
+  return bundledModule({ entry: join(root, 'cli', 'main.ts'), name: 'cli', cacheDir });
+}
+
+/**
+ * The same for any TypeScript module of the package (`entry`, a path or file URL), as `<name>.mjs`: the
+ * server's job workers start from one too (src/server/job-worker-entry.mjs), since a worker thread would
+ * otherwise load its whole module tree through tsx again.
+ */
+export async function bundledModule({
+  entry,
+  name,
+  cacheDir = join(root, 'node_modules', '.cache', 'cutout'),
+}) {
+  const bundle = join(cacheDir, `${name}.mjs`);
+  const manifestPath = join(cacheDir, `${name}.json`);
   if (isFresh(readManifest(manifestPath))) return pathToFileURL(bundle);
   const { build } = await import('esbuild');
   const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const external = Object.keys(packageJson.dependencies ?? {}).filter((name) => name !== 'typebox');
+  const external = Object.keys(packageJson.dependencies ?? {}).filter(
+    (dependency) => dependency !== 'typebox',
+  );
   const built = await build({
-    entryPoints: [join(root, 'cli', 'main.ts')],
+    entryPoints: [entry instanceof URL ? fileURLToPath(entry) : entry],
     bundle: true,
     format: 'esm',
     platform: 'node',
@@ -63,7 +78,7 @@ export async function bundledCli({ cacheDir = join(root, 'node_modules', '.cache
   }
   // Written under temporary names and renamed: a run started meanwhile sees the old pair or the new one.
   mkdirSync(cacheDir, { recursive: true });
-  const suffix = `.${process.pid}.tmp`;
+  const suffix = `.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   writeFileSync(bundle + suffix, built.outputFiles[0].contents);
   renameSync(bundle + suffix, bundle);
   writeFileSync(manifestPath + suffix, JSON.stringify({ node: process.version, inputs }));

@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 // @ts-expect-error: plain JavaScript module without types
-import { bundledCli, isFresh } from '../../bin/cli-bundle.js';
+import { bundledCli, bundledModule, isFresh } from '../../bin/cli-bundle.js';
 
 const cacheDir = await mkdtemp(join(tmpdir(), 'cutout-cli-bundle-'));
 after(() => rm(cacheDir, { recursive: true, force: true }));
@@ -72,4 +73,29 @@ test('in the bundle each module keeps its own import.meta.url', async () => {
   // Packages stay outside (they resolve from node_modules next to the default cache), TypeBox inside.
   assert.match(code, /from "sharp"/);
   assert.doesNotMatch(code, /from "typebox/);
+});
+
+test('the server job worker bundles too, and runs from its bundle', async () => {
+  const url: URL = await bundledModule({
+    entry: new URL('../../src/server/job-worker.ts', import.meta.url),
+    name: 'job-worker',
+    cacheDir,
+  });
+  const manifest = JSON.parse(await readFile(join(cacheDir, 'job-worker.json'), 'utf8'));
+  assert.ok(Object.keys(manifest.inputs).some((path) => path.endsWith('src/server/jobs.ts')));
+  assert.doesNotMatch(await readFile(fileURLToPath(url), 'utf8'), /import\.meta|from "tsx/);
+  // A bundle in a temporary folder cannot resolve sharp: the worker starts through its entry, as the
+  // server's do, which builds and loads the package's own bundle.
+  const worker = new Worker(new URL('../../src/server/job-worker-entry.mjs', import.meta.url));
+  try {
+    worker.postMessage({ id: 7, job: { kind: 'no-such-job' } });
+    const reply = await new Promise<{ id: number; error?: { message: string } }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    assert.equal(reply.id, 7);
+    assert.ok(reply.error, 'a job the worker cannot run comes back as an error, from a running worker');
+  } finally {
+    await worker.terminate();
+  }
 });
