@@ -22,12 +22,19 @@
  * known pixel would cost more than everything else together, so linkKnownPixels first rules out most
  * known pixels with cheap upper bounds on their K-th neighbour distance. The result is exact: the same
  * links as searching every pixel (up to ties between equal distances).
+ *
+ * Memory (the method's limit: the searches need a tree over every pixel): the features live only in the
+ * k-d tree, in tree order (a pixel's are found through the tree's `positions`), and both passes share one
+ * tree's memory; the known pixels' searches for unknown neighbours use that same tree (knn-unknown-search.ts).
+ * The links between unknown pixels are kept as found, a column list per row and pass (buildKnnGraph), which
+ * is all a matrix-free solve needs; buildKnnSystem turns them into a CSR matrix for the other solvers.
  */
 
 import type { InterleavedF32, Trimap } from '../core/image.ts';
 import { type AbortLike, throwIfAborted } from './abort.ts';
 import { isUnknownTrimapValue } from './closed-form-laplacian.ts';
-import { buildKdTree, hasPointNearBox, type KdTree, NearestNeighbourSearch } from './nearest-neighbours.ts';
+import { UnknownPointSearch } from './knn-unknown-search.ts';
+import { buildKdTree, type KdTree, NearestNeighbourSearch } from './nearest-neighbours.ts';
 import type { CsrMatrix } from './sparse.ts';
 import { orderUnknownPixels } from './unknown-ordering.ts';
 
@@ -38,7 +45,7 @@ export interface KnnPass {
   spatialWeight: number;
 }
 
-export interface KnnLaplacianOptions {
+export interface KnnGraphOptions {
   /** Neighbour searches whose links are merged. Default: pymatting's 20 at weight 2, then 10 at 0.1. */
   passes?: readonly KnnPass[];
   /** Colour features: 'rgb' (default) or the paper's 'hsv' as (cos 2πh, sin 2πh, s, v). */
@@ -47,22 +54,64 @@ export interface KnnLaplacianOptions {
   kernel?: 'binary' | 'soft';
   /** Numbering of the unknowns: 'scan' (row-major, default) or 'rcm' (reverse Cuthill–McKee on the grid). */
   order?: 'rcm' | 'scan';
-  /**
-   * 'full' (default) stores every entry; 'upper' only the diagonal and the entries right of it, each link
-   * once; 'pairs' each link once in the row of the unknown pixel whose search found it, written straight
-   * into the matrix with no link list (what the Jacobi-preconditioned solve uses). See CsrMatrix.symmetric.
-   */
-  storage?: 'full' | 'upper' | 'pairs';
   /** Progress of the construction in [0, 1]. */
   onProgress?: (fraction: number) => void;
   /** Checked between steps of the neighbour searches; when set, the build throws an AbortError. */
   signal?: AbortLike;
 }
 
+export interface KnnLaplacianOptions extends KnnGraphOptions {
+  /**
+   * 'full' (default) stores every entry; 'upper' only the diagonal and the entries right of it, each link
+   * once; 'pairs' each link once in the row of the unknown pixel whose search found it. See
+   * CsrMatrix.symmetric.
+   */
+  storage?: 'full' | 'upper' | 'pairs';
+}
+
 export const DEFAULT_KNN_PASSES: readonly KnnPass[] = [
   { neighbours: 20, spatialWeight: 2 },
   { neighbours: 10, spatialWeight: 0.1 },
 ];
+
+export interface KnnTimings {
+  /** Milliseconds spent, all passes: building k-d trees, searching for the unknown pixels, linking known ones. */
+  trees: number;
+  unknownSearches: number;
+  knownLinks: number;
+  /** Milliseconds spent turning the graph into a CSR matrix (buildKnnSystem only). */
+  assemble: number;
+}
+
+/**
+ * L_uu = D − W_uu and −L_uk α_k as the searches leave them. W_uu's entries are the links an unknown pixel's
+ * own search found to other unknown pixels, each stored once in the finder's row, as half its affinity
+ * (a link a → b adds w/2 to W_ab and to W_ba): entry e of row r of pass s, for rowStarts[s][r] ≤ e <
+ * rowStarts[s][r + 1], is W_ij += w, W_ji += w with i = rows?.[r] ?? r and j = columns[e], w = weights[e]
+ * (soft kernel) or 1/2 (binary). When two unknown pixels found each other in one pass (scan order only),
+ * the link is stored once, in the row searched first, with both halves: weights[e] holds their sum, or,
+ * binary, the column is stored as ~j (negative) for weight 1. Such mutual links are most of the links:
+ * storing them once saves some 40 % of the graph's memory.
+ */
+export interface KnnGraph {
+  n: number;
+  /** Pixel index (y·width + x) of each unknown, in the chosen order. */
+  pixels: Int32Array;
+  /** D_uu: each unknown pixel's total affinity, to known pixels included. */
+  diagonal: Float64Array;
+  /** −L_uk α_k. */
+  rhs: Float64Array;
+  columns: Int32Array;
+  /** Per entry (soft kernel); absent for the binary kernel, whose entries are 1 (column ~j) or 1/2. */
+  weights: Float32Array | undefined;
+  /** Per pass, n + 1 offsets into `columns`. Rows are the unknowns in scan order. */
+  rowStarts: Int32Array[];
+  /** The unknown (index into `pixels`) of each row; absent when they coincide (scan order). */
+  rows: Int32Array | undefined;
+  /** Neighbour searches run for known pixels (those that might link to an unknown one), all passes. */
+  knownSearches: number;
+  timings: KnnTimings;
+}
 
 export interface KnnSystem {
   /** L_uu over the unknown pixels, in the order of `pixels`. Symmetric positive (semi)definite. */
@@ -73,17 +122,17 @@ export interface KnnSystem {
   pixels: Int32Array;
   /** Neighbour searches run for known pixels (those that might link to an unknown one), all passes. */
   knownSearches: number;
-  /** Milliseconds spent, all passes: building k-d trees, searching for the unknown pixels, linking known ones. */
-  timings: { trees: number; unknownSearches: number; knownLinks: number; assemble: number };
+  timings: KnnTimings;
 }
 
-export function buildKnnSystem(
+export function buildKnnGraph(
   image: InterleavedF32,
   trimap: Trimap,
-  options: KnnLaplacianOptions = {},
-): KnnSystem {
+  options: KnnGraphOptions = {},
+): KnnGraph {
   const passes = options.passes ?? DEFAULT_KNN_PASSES;
   const soft = (options.kernel ?? 'binary') === 'soft';
+  const colourSpace = options.colourSpace ?? 'rgb';
   const { width, height } = image;
   if (image.channels !== 3)
     throw new RangeError(`KNN matting needs an RGB image, got ${image.channels} channels`);
@@ -98,132 +147,123 @@ export function buildKnnSystem(
   const tri = trimap.data;
   const npix = width * height;
 
-  const unknown = new Uint8Array(npix);
   let n = 0;
-  for (let p = 0; p < npix; p++) {
-    if (isUnknownTrimapValue(tri[p])) {
-      unknown[p] = 1;
-      n++;
-    }
-  }
-  let pixels: Int32Array;
+  for (let p = 0; p < npix; p++) if (isUnknownTrimapValue(tri[p])) n++;
+  // Unknown pixels in scan order: successive searches stay close. They are the rows of the graph.
+  const scan = new Int32Array(n);
+  for (let p = 0, u = 0; p < npix; p++) if (isUnknownTrimapValue(tri[p])) scan[u++] = p;
+  let pixels: Int32Array = scan;
+  let rows: Int32Array | undefined;
   if (options.order === 'rcm') {
+    const unknown = new Uint8Array(npix);
+    for (let u = 0; u < n; u++) unknown[scan[u]] = 1;
     pixels = orderUnknownPixels(unknown, width, height);
-  } else {
-    pixels = new Int32Array(n);
-    let u = 0;
-    for (let p = 0; p < npix; p++) if (unknown[p]) pixels[u++] = p;
   }
   const unknownIndex = new Int32Array(npix).fill(-1);
   for (let u = 0; u < n; u++) unknownIndex[pixels[u]] = u;
-  const scanUnknowns = new Int32Array(n); // unknown pixels in scan order: successive searches stay close
-  for (let p = 0, u = 0; p < npix; p++) if (unknown[p]) scanUnknowns[u++] = p;
+  if (pixels !== scan) rows = scan.map((p) => unknownIndex[p]);
 
-  const colour = colourFeatures(image, options.colourSpace ?? 'rgb');
-  const colourDims = colour.length / npix;
+  const colourDims = colourSpace === 'hsv' ? 4 : 3;
   const dimension = colourDims + 2;
-
   const diagonal = new Float64Array(n);
   const rhs = new Float64Array(n);
-  // Only an unknown pixel's own search links two unknowns (a known pixel's links go to the diagonal and
-  // the right-hand side), and each such link is pushed twice: this is the most the list can hold, so it
-  // never grows (growing by doubling held the old and the new list at once).
-  // With upper storage each link is pushed once, to the row of its smaller number.
-  const upper = options.storage === 'upper';
-  let linkCapacity = 0;
-  for (const pass of passes) linkCapacity += (upper ? 1 : 2) * n * (pass.neighbours - 1);
-  // Binary affinities are all 1/2: no weight is stored (a quarter of the list's memory).
-  const pairs = options.storage === 'pairs';
-  const links = new LinkList(pairs ? 0 : linkCapacity, soft ? undefined : 0.5);
-  // 'pairs': row u has `stride` slots, its diagonal and then the links its own searches find, compacted
-  // in place at the end. A search returns k pixels, usually itself among them; with ties at distance 0 it
-  // may not, hence k (not k − 1) slots a pass.
-  let stride = 1;
-  for (const pass of passes) stride += pass.neighbours;
-  const pairColumns = new Int32Array(pairs ? n * stride : 0);
-  const pairValues = new Float32Array(pairs ? n * stride : 0);
-  const pairCount = new Int32Array(pairs ? n : 0);
-  // A directed link a → b of affinity w adds w/2 to W_ab and to W_ba.
-  const link = (a: number, b: number, w: number): void => {
-    const half = 0.5 * w;
-    const ua = unknownIndex[a];
-    const ub = unknownIndex[b];
-    if (ua >= 0) {
-      diagonal[ua] += half;
-      if (ub >= 0) {
-        if (pairs) {
-          const at = ua * stride + 1 + pairCount[ua]++;
-          pairColumns[at] = ub;
-          pairValues[at] = -half;
-        } else if (!upper) links.push(ua, ub, half);
-        else if (ua < ub) links.push(ua, ub, half);
-        else links.push(ub, ua, half);
-      } else if (tri[b] === 255) rhs[ua] += half;
-    }
-    if (ub >= 0) {
-      diagonal[ub] += half;
-      if (ua >= 0 && !upper && !pairs) links.push(ub, ua, half);
-      else if (ua < 0 && tri[a] === 255) rhs[ub] += half;
-    }
-  };
+  // A search returns k pixels, usually itself among them; with ties at distance 0 it may not, hence k (not
+  // k − 1) entries a pass at most. The entries are written in order, so the pages past the last are never
+  // touched.
+  let capacity = 0;
+  for (const pass of passes) capacity += n * pass.neighbours;
+  const columns = new Int32Array(n > 0 ? capacity : 0);
+  const weights = soft ? new Float32Array(columns.length) : undefined;
+  let length = 0;
+  const rowStarts: Int32Array[] = [];
 
   let knownSearches = 0;
-  const timings = { trees: 0, unknownSearches: 0, knownLinks: 0, assemble: 0 };
+  const timings: KnnTimings = { trees: 0, unknownSearches: 0, knownLinks: 0, assemble: 0 };
   const { signal, onProgress } = options;
   // Progress: each pass's two stages count alike.
   const stages = 2 * passes.length;
-  let features: Float32Array | undefined;
   let tree: KdTree | undefined;
+  let marks: Uint8Array | undefined;
   for (let pass = 0; pass < (n > 0 ? passes.length : 0); pass++) {
     const k = passes[pass].neighbours;
     throwIfAborted(signal);
     let t0 = performance.now();
-    // Each pass takes over the previous pass's feature array and tree (see buildKdTree).
-    const passFeatures = pixelFeatures(
-      colour,
-      colourDims,
-      width,
-      height,
-      passes[pass].spatialWeight,
-      features,
-    );
-    features = passFeatures;
-    tree = buildKdTree(passFeatures, dimension, 16, tree);
+    // The features are written into the previous pass's tree's points, which the new tree takes over.
+    const features = tree ? tree.points : new Float32Array(npix * dimension);
+    pixelFeatures(image, colourSpace, passes[pass].spatialWeight, features);
+    tree = buildKdTree(features, dimension, 16, tree, true);
+    const { points, positions } = tree;
     const search = new NearestNeighbourSearch(tree, k);
     timings.trees += performance.now() - t0;
     t0 = performance.now();
     const affinity = (a: number, b: number): number => {
       if (!soft) return 1;
+      const ab = positions[a] * dimension;
+      const bb = positions[b] * dimension;
       let l1 = 0;
-      for (let d = 0; d < dimension; d++)
-        l1 += Math.abs(passFeatures[a * dimension + d] - passFeatures[b * dimension + d]);
+      for (let d = 0; d < dimension; d++) l1 += Math.abs(points[ab + d] - points[bb + d]);
       return Math.max(0, 1 - l1 / dimension);
     };
 
-    for (let u = 0; u < n; u++) {
-      if ((u & 4095) === 0) {
+    const starts = new Int32Array(n + 1);
+    starts[0] = length;
+    for (let r = 0; r < n; r++) {
+      if ((r & 4095) === 0) {
         throwIfAborted(signal);
-        onProgress?.((2 * pass + u / n) / stages);
+        onProgress?.((2 * pass + r / n) / stages);
       }
-      const p = scanUnknowns[u];
-      const found = search.search(passFeatures, p * dimension);
+      const p = scan[r];
+      const u = rows ? rows[r] : r;
+      const found = search.search(points, positions[p] * dimension);
       for (let i = 0; i < found; i++) {
         const q = search.indices[i];
-        if (q !== p) link(p, q, affinity(p, q));
+        if (q === p) continue; // self links cancel in D − W
+        const half = 0.5 * affinity(p, q);
+        diagonal[u] += half;
+        const v = unknownIndex[q];
+        if (v < 0) {
+          if (tri[q] === 255) rhs[u] += half;
+          continue;
+        }
+        diagonal[v] += half;
+        // Row v is complete when it comes first in scan order (rows are then the unknowns themselves): if
+        // v's search found u too, that entry takes this link's weight.
+        if (!rows && v < u) {
+          let e = starts[v];
+          const end = starts[v + 1];
+          while (e < end && columns[e] !== u) e++;
+          if (e < end) {
+            if (weights) weights[e] += half;
+            else columns[e] = ~u;
+            continue;
+          }
+        }
+        columns[length] = v;
+        if (weights) weights[length] = half;
+        length++;
       }
+      starts[r + 1] = length;
     }
+    rowStarts.push(starts);
     timings.unknownSearches += performance.now() - t0;
 
     t0 = performance.now();
+    const unknownSearch = new UnknownPointSearch(tree, unknownIndex, marks);
+    marks = unknownSearch.scratch;
     knownSearches += linkKnownPixels(
-      passFeatures,
-      dimension,
+      tree,
       width,
       height,
-      unknown,
-      scanUnknowns,
+      unknownIndex,
       search,
-      (p, q) => link(p, q, affinity(p, q)),
+      unknownSearch,
+      // A known pixel's link only adds to its unknown neighbour's diagonal and right-hand side.
+      (p, q) => {
+        const half = 0.5 * affinity(p, q);
+        const v = unknownIndex[q];
+        diagonal[v] += half;
+        if (tri[p] === 255) rhs[v] += half;
+      },
       (fraction) => {
         throwIfAborted(signal);
         onProgress?.((2 * pass + 1 + fraction) / stages);
@@ -231,16 +271,140 @@ export function buildKnnSystem(
     );
     timings.knownLinks += performance.now() - t0;
   }
-
-  const t0 = performance.now();
-  const matrix = pairs
-    ? compactPairs(n, stride, diagonal, pairColumns, pairValues, pairCount)
-    : upper
-      ? assembleUpperLaplacian(n, diagonal, links)
-      : assembleLaplacian(n, diagonal, links);
-  timings.assemble = performance.now() - t0;
   onProgress?.(1);
-  return { matrix, rhs, pixels, knownSearches, timings };
+  return {
+    n,
+    pixels,
+    diagonal,
+    rhs,
+    // Views, not copies (a copy would hold the links twice); the unused tails were never written.
+    columns: columns.subarray(0, length),
+    weights: weights?.subarray(0, length),
+    rowStarts,
+    rows,
+    knownSearches,
+    timings,
+  };
+}
+
+/**
+ * y = L_uu x = D x − W_uu x from the graph, each stored link adding to both of its rows. Pure gathers
+ * and scatters: the binary kernel's weights are all 1/2 and read from nowhere.
+ */
+export function multiplyKnnGraph(graph: KnnGraph, x: Float64Array, y: Float64Array): void {
+  const { n, diagonal, columns, weights, rowStarts, rows } = graph;
+  for (let i = 0; i < n; i++) y[i] = diagonal[i] * x[i];
+  const passes = rowStarts.length;
+  // Row by row, every pass's entries of the row in turn: x_i and y_i are loaded once a row.
+  for (let r = 0; r < n; r++) {
+    const i = rows ? rows[r] : r;
+    const xi = x[i];
+    let sum = 0;
+    if (weights) {
+      for (let pass = 0; pass < passes; pass++) {
+        const starts = rowStarts[pass];
+        for (let e = starts[r], end = starts[r + 1]; e < end; e++) {
+          const c = columns[e];
+          const w = weights[e];
+          sum += w * x[c];
+          y[c] -= w * xi;
+        }
+      }
+      y[i] -= sum;
+      continue;
+    }
+    // Binary kernel: twice the weight, 2 for a column stored as ~c (c >>> 31 = 1), else 1, without a
+    // branch (mutual and single links alternate unpredictably).
+    const half = 0.5 * xi;
+    for (let pass = 0; pass < passes; pass++) {
+      const starts = rowStarts[pass];
+      for (let e = starts[r], end = starts[r + 1]; e < end; e++) {
+        const stored = columns[e];
+        const twice = 1 + (stored >>> 31);
+        const c = stored ^ (stored >> 31);
+        sum += twice * x[c];
+        y[c] -= twice * half;
+      }
+    }
+    y[i] -= 0.5 * sum;
+  }
+}
+
+/** The KNN Laplacian as a CSR matrix in the requested storage (see buildKnnGraph for the graph itself). */
+export function buildKnnSystem(
+  image: InterleavedF32,
+  trimap: Trimap,
+  options: KnnLaplacianOptions = {},
+): KnnSystem {
+  const graph = buildKnnGraph(image, trimap, options);
+  const t0 = performance.now();
+  const matrix =
+    options.storage === 'pairs'
+      ? pairsMatrix(graph)
+      : options.storage === 'upper'
+        ? assembleUpperLaplacian(graph.n, graph.diagonal, linkList(graph, true))
+        : assembleLaplacian(graph.n, graph.diagonal, linkList(graph, false));
+  const timings = { ...graph.timings, assemble: performance.now() - t0 };
+  return { matrix, rhs: graph.rhs, pixels: graph.pixels, knownSearches: graph.knownSearches, timings };
+}
+
+/** Calls visit(i, j, w) for every stored link of the graph: W_ij and W_ji each gain w. */
+function forEachLink(graph: KnnGraph, visit: (i: number, j: number, w: number) => void): void {
+  const { n, columns, weights, rowStarts, rows } = graph;
+  for (const starts of rowStarts) {
+    for (let r = 0; r < n; r++) {
+      const i = rows ? rows[r] : r;
+      for (let e = starts[r]; e < starts[r + 1]; e++) {
+        const c = columns[e];
+        if (weights) visit(i, c, weights[e]);
+        else if (c < 0) visit(i, ~c, 1);
+        else visit(i, c, 0.5);
+      }
+    }
+  }
+}
+
+/**
+ * 'full': every link in both of its rows; 'upper': once, in the row of its smaller number. With the binary
+ * kernel every weight is 1/2 and none is stored: a mutual link goes in as two.
+ */
+function linkList(graph: KnnGraph, upper: boolean): LinkList {
+  const binary = graph.weights === undefined;
+  let count = 0;
+  forEachLink(graph, (_i, _j, w) => {
+    count += binary && w === 1 ? 2 : 1;
+  });
+  const links = new LinkList((upper ? 1 : 2) * count, binary ? 0.5 : undefined);
+  forEachLink(graph, (i, j, w) => {
+    for (let copy = binary && w === 1 ? 2 : 1, half = binary ? 0.5 : w; copy > 0; copy--) {
+      if (!upper) {
+        links.push(i, j, half);
+        links.push(j, i, half);
+      } else if (i < j) links.push(i, j, half);
+      else links.push(j, i, half);
+    }
+  });
+  return links;
+}
+
+/** 'pairs' storage: the diagonal first in each row, then every link its own searches found. */
+function pairsMatrix(graph: KnnGraph): CsrMatrix {
+  const { n, diagonal } = graph;
+  const rowStart = new Int32Array(n + 1);
+  forEachLink(graph, (i) => rowStart[i + 1]++);
+  for (let i = 0; i < n; i++) rowStart[i + 1] += rowStart[i] + 1;
+  const columns = new Int32Array(rowStart[n]);
+  const values = new Float32Array(rowStart[n]);
+  const fill = rowStart.slice(0, n);
+  for (let i = 0; i < n; i++) {
+    columns[fill[i]] = i;
+    values[fill[i]++] = diagonal[i];
+  }
+  forEachLink(graph, (i, j, w) => {
+    columns[fill[i]] = j;
+    values[fill[i]++] = -w;
+  });
+  return { n, rowStart, columns, values, symmetric: 'pairs' };
 }
 
 /**
@@ -258,26 +422,17 @@ export function buildKnnSystem(
  *    k pixels turn up nearer than that unknown pixel.
  */
 function linkKnownPixels(
-  features: Float32Array,
-  dimension: number,
+  tree: KdTree,
   width: number,
   height: number,
-  unknown: Uint8Array,
-  scanUnknowns: Int32Array,
+  unknownIndex: Int32Array,
   search: NearestNeighbourSearch,
+  unknowns: UnknownPointSearch,
   link: (known: number, unknownPixel: number) => void,
   step: (fraction: number) => void,
 ): number {
+  const { dimension, points, positions } = tree;
   const k = search.k;
-  const n = scanUnknowns.length;
-  const unknownFeatures = new Float32Array(n * dimension);
-  for (let u = 0; u < n; u++) {
-    const from = scanUnknowns[u] * dimension;
-    for (let d = 0; d < dimension; d++) unknownFeatures[u * dimension + d] = features[from + d];
-  }
-  const unknownTree = buildKdTree(unknownFeatures, dimension);
-  const nearestUnknown = new NearestNeighbourSearch(unknownTree, 1);
-  const stack = new Int32Array(256);
   const nearest = new Float64Array(k); // scratch for neighbourBound
   const radius = Math.max(1, Math.ceil((Math.sqrt(k) - 1) / 2));
   const BLOCK = 4;
@@ -296,7 +451,8 @@ function linkKnownPixels(
       const x1 = Math.min(x0 + BLOCK, width);
       let count = 0;
       for (let y = y0; y < y1; y++) {
-        for (let x = x0; x < x1; x++) if (!unknown[y * width + x]) blockPixels[count++] = y * width + x;
+        for (let x = x0; x < x1; x++)
+          if (unknownIndex[y * width + x] < 0) blockPixels[count++] = y * width + x;
       }
       if (count === 0) continue;
 
@@ -310,11 +466,11 @@ function linkKnownPixels(
         upper.fill(Number.NEGATIVE_INFINITY);
         for (let y = ey0; y < ey1; y++) {
           for (let x = ex0; x < ex1; x++)
-            extendBox(features, (y * width + x) * dimension, dimension, lower, upper);
+            extendBox(points, positions[y * width + x] * dimension, dimension, lower, upper);
         }
         let diagonal = 0;
         for (let d = 0; d < dimension; d++) diagonal += (upper[d] - lower[d]) ** 2;
-        if (!hasPointNearBox(unknownTree, lower, upper, diagonal, stack)) continue;
+        if (!unknowns.hasPointNearBox(lower, upper, diagonal)) continue;
       }
 
       // 2. One bound per pixel.
@@ -323,22 +479,23 @@ function linkKnownPixels(
       let largest = 0;
       for (let i = 0; i < count; i++) {
         const p = blockPixels[i];
-        const bound = neighbourBound(features, dimension, width, height, p, radius, search.tree, nearest);
+        const bound = neighbourBound(tree, width, height, p, radius, nearest);
         blockBounds[i] = bound;
         if (bound > largest) largest = bound;
-        extendBox(features, p * dimension, dimension, lower, upper);
+        extendBox(points, positions[p] * dimension, dimension, lower, upper);
       }
-      if (!hasPointNearBox(unknownTree, lower, upper, largest, stack)) continue;
+      if (!unknowns.hasPointNearBox(lower, upper, largest)) continue;
 
       // 3. Per pixel.
       for (let i = 0; i < count; i++) {
         const p = blockPixels[i];
-        if (nearestUnknown.searchWithin(features, p * dimension, blockBounds[i]) === 0) continue;
+        const at = positions[p] * dimension;
+        if (!unknowns.nearestWithin(points, at, blockBounds[i])) continue;
         searches++;
-        const found = search.searchUnlessCloser(features, p * dimension, nearestUnknown.squaredDistances[0]);
+        const found = search.searchUnlessCloser(points, at, unknowns.squaredDistance);
         for (let j = 0; j < found; j++) {
           const q = search.indices[j];
-          if (unknown[q]) link(p, q);
+          if (unknownIndex[q] >= 0) link(p, q);
         }
       }
     }
@@ -368,15 +525,14 @@ function extendBox(
  * repeat far away; their union is tighter than either.
  */
 function neighbourBound(
-  features: Float32Array,
-  dimension: number,
+  tree: KdTree,
   width: number,
   height: number,
   p: number,
   radius: number,
-  tree: KdTree,
   nearest: Float64Array,
 ): number {
+  const { dimension, points, positions } = tree;
   const k = nearest.length;
   const x = p % width;
   const y = (p - x) / width;
@@ -384,14 +540,14 @@ function neighbourBound(
   const x1 = Math.min(width - 1, x + radius);
   const y0 = Math.max(0, y - radius);
   const y1 = Math.min(height - 1, y + radius);
-  const base = p * dimension;
+  const base = positions[p] * dimension;
   let count = 0;
   for (let qy = y0; qy <= y1; qy++) {
     for (let qx = x0; qx <= x1; qx++) {
-      const qb = (qy * width + qx) * dimension;
+      const qb = positions[qy * width + qx] * dimension;
       let d2 = 0;
       for (let d = 0; d < dimension; d++) {
-        const diff = features[base + d] - features[qb + d];
+        const diff = points[base + d] - points[qb + d];
         d2 += diff * diff;
       }
       if (count === k && d2 >= nearest[k - 1]) continue;
@@ -404,8 +560,8 @@ function neighbourBound(
     }
   }
   if (tree.size >= k) {
-    const { start, end, parent, points, indices } = tree;
-    let cell = tree.leafOf[tree.positions[p]];
+    const { start, end, parent, indices } = tree;
+    let cell = tree.leafOf[positions[p]];
     while (end[cell] - start[cell] < k) cell = parent[cell];
     for (let position = start[cell]; position < end[cell]; position++) {
       const q = indices[position];
@@ -415,7 +571,7 @@ function neighbourBound(
       const qb = position * dimension;
       let d2 = 0;
       for (let d = 0; d < dimension; d++) {
-        const diff = features[base + d] - points[qb + d];
+        const diff = points[base + d] - points[qb + d];
         d2 += diff * diff;
       }
       if (count === k && d2 >= nearest[k - 1]) continue;
@@ -430,57 +586,51 @@ function neighbourBound(
   return count === k ? nearest[k - 1] : Number.POSITIVE_INFINITY;
 }
 
-/** Per-pixel colour features: RGB as is, or HSV as (cos 2πh, sin 2πh, s, v). */
-function colourFeatures(image: InterleavedF32, space: 'rgb' | 'hsv'): Float32Array {
-  const npix = image.width * image.height;
-  const rgb = image.data;
-  if (space === 'rgb') return rgb.slice(0, npix * 3);
-  const out = new Float32Array(npix * 4);
-  for (let p = 0; p < npix; p++) {
-    const r = rgb[p * 3];
-    const g = rgb[p * 3 + 1];
-    const b = rgb[p * 3 + 2];
-    const max = Math.max(r, g, b);
-    const min = Math.min(r, g, b);
-    const chroma = max - min;
-    let h = 0;
-    if (chroma > 0) {
-      if (max === r) h = ((g - b) / chroma + 6) % 6;
-      else if (max === g) h = (b - r) / chroma + 2;
-      else h = (r - g) / chroma + 4;
-      h /= 6;
-    }
-    out[p * 4] = Math.cos(2 * Math.PI * h);
-    out[p * 4 + 1] = Math.sin(2 * Math.PI * h);
-    out[p * 4 + 2] = max > 0 ? chroma / max : 0;
-    out[p * 4 + 3] = max;
-  }
-  return out;
-}
-
-/** Colour features followed by the weighted position (x/(W−1), y/(H−1)), point after point. */
+/**
+ * Every pixel's features, point after point in pixel order, into `out`: the colour — RGB as is, or HSV as
+ * (cos 2πh, sin 2πh, s, v) — then the weighted position (x/(W−1), y/(H−1)).
+ */
 function pixelFeatures(
-  colour: Float32Array,
-  colourDims: number,
-  width: number,
-  height: number,
+  image: InterleavedF32,
+  space: 'rgb' | 'hsv',
   spatialWeight: number,
-  reuse?: Float32Array,
-): Float32Array {
-  const dimension = colourDims + 2;
-  const out =
-    reuse?.length === width * height * dimension ? reuse : new Float32Array(width * height * dimension);
+  out: Float32Array,
+): void {
+  const { width, height } = image;
+  const rgb = image.data;
+  const dimension = space === 'hsv' ? 6 : 5;
   const sx = width > 1 ? spatialWeight / (width - 1) : 0;
   const sy = height > 1 ? spatialWeight / (height - 1) : 0;
   for (let y = 0, p = 0; y < height; y++) {
     for (let x = 0; x < width; x++, p++) {
       const o = p * dimension;
-      for (let c = 0; c < colourDims; c++) out[o + c] = colour[p * colourDims + c];
-      out[o + colourDims] = sx * x;
-      out[o + colourDims + 1] = sy * y;
+      const r = rgb[p * 3];
+      const g = rgb[p * 3 + 1];
+      const b = rgb[p * 3 + 2];
+      if (space === 'rgb') {
+        out[o] = r;
+        out[o + 1] = g;
+        out[o + 2] = b;
+      } else {
+        const max = Math.max(r, g, b);
+        const min = Math.min(r, g, b);
+        const chroma = max - min;
+        let h = 0;
+        if (chroma > 0) {
+          if (max === r) h = ((g - b) / chroma + 6) % 6;
+          else if (max === g) h = (b - r) / chroma + 2;
+          else h = (r - g) / chroma + 4;
+          h /= 6;
+        }
+        out[o] = Math.cos(2 * Math.PI * h);
+        out[o + 1] = Math.sin(2 * Math.PI * h);
+        out[o + 2] = max > 0 ? chroma / max : 0;
+        out[o + 3] = max;
+      }
+      out[o + dimension - 2] = sx * x;
+      out[o + dimension - 1] = sy * y;
     }
   }
-  return out;
 }
 
 /**
@@ -623,40 +773,5 @@ function assembleUpperLaplacian(n: number, diagonal: Float64Array, links: LinkLi
     columns: outColumns.subarray(0, nnz),
     values: outValues.subarray(0, nnz),
     symmetric: 'upper',
-  };
-}
-
-/**
- * The 'pairs' matrix from its fixed-stride rows: each row moves down to follow the previous one, its diagonal
- * first. In place: a row never moves up, so nothing unread is overwritten.
- */
-function compactPairs(
-  n: number,
-  stride: number,
-  diagonal: Float64Array,
-  columns: Int32Array,
-  values: Float32Array,
-  count: Int32Array,
-): CsrMatrix {
-  const rowStart = new Int32Array(n + 1);
-  let nnz = 0;
-  for (let u = 0; u < n; u++) {
-    const from = u * stride + 1;
-    columns[nnz] = u;
-    values[nnz] = diagonal[u];
-    nnz++;
-    for (let e = from; e < from + count[u]; e++) {
-      columns[nnz] = columns[e];
-      values[nnz] = values[e];
-      nnz++;
-    }
-    rowStart[u + 1] = nnz;
-  }
-  return {
-    n,
-    rowStart,
-    columns: columns.subarray(0, nnz),
-    values: values.subarray(0, nnz),
-    symmetric: 'pairs',
   };
 }

@@ -40,13 +40,16 @@ export interface KdTree {
  * Builds a tree over `count = points.length / dimension` points stored point after point. `reuse`: a tree
  * built before over as many points of the same dimension and leaf size, whose memory the new tree takes
  * over (the old one is unusable afterwards): a second tree then costs no new memory, even while V8 has not
- * yet collected anything.
+ * yet collected anything. `adopt`: `points` (a Float32Array) becomes the tree's own `points` array and is
+ * reordered in place instead of copied, so the caller's feature array is not held twice; to refill a reused
+ * tree, write the new points in their original order into `reuse.points` and pass that.
  */
 export function buildKdTree(
   points: ArrayLike<number>,
   dimension: number,
   leafSize = 8,
   reuse?: KdTree,
+  adopt = false,
 ): KdTree {
   if (!(dimension >= 1) || points.length % dimension !== 0) {
     throw new RangeError(`k-d tree: ${points.length} values do not make points of dimension ${dimension}`);
@@ -75,8 +78,9 @@ export function buildKdTree(
   const lower = float32(reuse?.lower, capacity * dimension);
   const upper = float32(reuse?.upper, capacity * dimension);
   // The points are moved physically as the tree is split, so every scan below is sequential.
-  const work = float32(reuse?.points, size * dimension);
-  work.set(points);
+  const adopted = adopt && points instanceof Float32Array;
+  const work = adopted ? points : float32(reuse?.points, size * dimension);
+  if (!adopted) work.set(points);
   const order = int32(reuse?.indices, size);
   for (let i = 0; i < size; i++) order[i] = i;
   left[0] = -1;
@@ -263,6 +267,7 @@ export class NearestNeighbourSearch {
   private readonly slots: Int32Array; // tree positions of the current best, nearest first
   private readonly query: Float64Array;
   private readonly shares: Float64Array; // per dimension: squared gap from the query to the current cell
+  private readonly cellDistances = new Float64Array(64); // per depth: the cell's squared distance (see descend)
   private bound = Number.POSITIVE_INFINITY; // only points strictly nearer can still enter the answer
   private stopBelow = Number.NEGATIVE_INFINITY;
   private abandoned = false;
@@ -351,7 +356,8 @@ export class NearestNeighbourSearch {
       this.shares[d] = gap * gap;
       distance += gap * gap;
     }
-    if (distance < this.bound) this.descend(0, distance);
+    this.cellDistances[0] = distance;
+    if (distance < this.bound) this.descend(0, 0);
     if (this.abandoned) {
       this.count = 0;
       return -1;
@@ -361,14 +367,21 @@ export class NearestNeighbourSearch {
     return this.count;
   }
 
-  /** Walks the subtree of `node`, whose cell lies at squared distance `distance` from the query. */
-  private descend(node: number, distance: number): void {
+  /**
+   * Walks the subtree of `node`, whose cell lies at squared distance `cellDistances[depth]` from the query.
+   * The distance travels in a typed array, not as an argument: a double passed to a function V8 does not
+   * inline (this one recurses) is boxed in a fresh heap object, and at millions of calls a second that
+   * garbage grew the young generation by some 25 MB.
+   */
+  private descend(node: number, depth: number): void {
     const tree = this.tree;
     const child = tree.left[node];
     if (child < 0) {
       this.scanLeaf(node);
       return;
     }
+    const distances = this.cellDistances;
+    const distance = distances[depth];
     // First the child on the query's side of the split, then the other one unless the query's distance
     // to it, with this axis's share of the distance replaced by the gap to it, already rules it out.
     const axis = tree.axis[node];
@@ -383,14 +396,16 @@ export class NearestNeighbourSearch {
       far = child;
       gap = toLeft;
     }
-    this.descend(near, distance);
+    distances[depth + 1] = distance;
+    this.descend(near, depth + 1);
     if (this.abandoned) return;
     const gapSquared = gap > 0 ? gap * gap : 0;
     const share = this.shares[axis];
     const farDistance = distance - share + gapSquared;
     if (farDistance < this.bound) {
       this.shares[axis] = gapSquared;
-      this.descend(far, farDistance);
+      distances[depth + 1] = farDistance;
+      this.descend(far, depth + 1);
       this.shares[axis] = share;
     }
   }
