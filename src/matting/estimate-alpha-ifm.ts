@@ -43,8 +43,6 @@ export interface InformationFlowMattingOptions extends Omit<InformationFlowOptio
   /** Progress in [0, 1] (an estimate: CG's remaining iterations are not known in advance). */
   onProgress?: (fraction: number) => void;
   signal?: AbortLike;
-  /** See MattingOptions. */
-  collectGarbage?: () => void;
 }
 
 export interface InformationFlowResult {
@@ -92,13 +90,14 @@ export function estimateAlphaInformationFlow(
   let preconditioner: LinearOperator | undefined;
   let factorInfo = { entries: 0, rewinds: 0, maxShift: 0 };
   if (kind === 'ichol') {
-    const factor = incompleteCholesky(localPart(system, width), {
+    const factor = incompleteCholesky(localPart(system), {
       threshold: options.icholThreshold ?? 5e-4,
     });
     factorInfo = { entries: factor.values.length, rewinds: factor.rewinds, maxShift: factor.maxShift };
     preconditioner = (r, z) => applyIncompleteCholesky(factor, r, z);
   } else if (kind === 'jacobi') {
-    const inverse = informationFlowDiagonal(system).map((v) => (v > 0 ? 1 / v : 1));
+    const inverse = informationFlowDiagonal(system);
+    for (let i = 0; i < n; i++) inverse[i] = inverse[i] > 0 ? 1 / inverse[i] : 1;
     preconditioner = (r, z) => {
       for (let i = 0; i < n; i++) z[i] = r[i] * inverse[i];
     };
@@ -107,7 +106,9 @@ export function estimateAlphaInformationFlow(
   options.collectGarbage?.();
 
   // The K-to-U estimate, already close to the answer, halves the iterations as a starting point.
-  const x0 = system.knownEstimate.map((v) => Math.min(1, Math.max(0, v)));
+  // (Clipped in place: the system is not used again, and CG copies its start.)
+  const x0 = system.knownEstimate;
+  for (let u = 0; u < n; u++) x0[u] = Math.min(1, Math.max(0, x0[u]));
   let reported = BUILT;
   const result = conjugateGradient((x, y) => applyInformationFlow(system, x, y), system.rhs, {
     tolerance,
@@ -147,37 +148,14 @@ export function estimateAlphaInformationFlow(
 }
 
 /**
- * What incomplete Cholesky factors: B's entries between pixels at most two apart (the local Laplacian's
- * 5×5 reach), with the whole operator's diagonal. Intra-U links join pixels anywhere in the band; kept,
- * they would fill the factor between distant rows for little gain.
+ * What incomplete Cholesky factors: B's local Laplacian (the upper triangle it is stored as) with the whole
+ * operator's diagonal. Intra-U links join pixels anywhere in the band; kept, they would fill the factor
+ * between distant rows for little gain.
  */
-function localPart(system: InformationFlowSystem, width: number): CsrMatrix {
-  const { matrix, pixels, n } = system;
+function localPart(system: InformationFlowSystem): CsrMatrix {
+  const { matrix, n } = system;
   const diagonal = informationFlowDiagonal(system);
-  const rowStart = new Int32Array(n + 1);
-  const columns = new Int32Array(matrix.columns.length);
-  const values = new Float32Array(matrix.columns.length);
-  let nnz = 0;
-  for (let i = 0; i < n; i++) {
-    const p = pixels[i];
-    const px = p % width;
-    const py = (p - px) / width;
-    for (let k = matrix.rowStart[i]; k < matrix.rowStart[i + 1]; k++) {
-      const c = matrix.columns[k];
-      let v = matrix.values[k];
-      if (c === i) {
-        v = diagonal[i];
-      } else {
-        const q = pixels[c];
-        const qx = q % width;
-        const dy = (q - qx) / width - py;
-        if (dy > 2 || dy < -2 || qx - px > 2 || qx - px < -2) continue;
-      }
-      columns[nnz] = c;
-      values[nnz] = v;
-      nnz++;
-    }
-    rowStart[i + 1] = nnz;
-  }
-  return { n, rowStart, columns: columns.slice(0, nnz), values: values.slice(0, nnz) };
+  const values = Float32Array.from(matrix.values);
+  for (let i = 0; i < n; i++) values[matrix.rowStart[i]] = diagonal[i];
+  return { ...matrix, values };
 }

@@ -30,10 +30,16 @@
  * and s_p = Σ_{q∈F} w_pq (the known foreground neighbours' share), is ‖Rα_u − s‖². Its normal matrix
  * RᵀR couples every two pixels that appear in one neighbour list: up to (K + 1)² per row. It is never formed;
  * the system's operator applies R and then Rᵀ (applyInformationFlow), 2·(K + 1) products per row. The
- * other terms are sparse and symmetric and are stored as one CSR matrix:
+ * other terms are sparse and symmetric:
  *
  *   (B + RᵀR) α_u = b,   B = σ_L L_local + σ_UU L_UU + σ_KU diag(η),
  *   b = σ_L (−L_local,uk α_k) + σ_KU η ∘ w^F + Rᵀs.
+ *
+ * B is kept in two parts, never merged into one matrix: the local Laplacian as its upper triangle (13 entries
+ * a row) with every diagonal term of B added to its diagonal, and the intra-U links (−W, off the diagonal)
+ * as the neighbour lists they were found as. Merging them into one full CSR matrix held the merged copy next
+ * to its parts at the peak: on GT13 with trimap2 (160 000 unknowns) that step alone was about 100 of the
+ * estimate's 225 bytes per image pixel.
  *
  * Neighbour searches run for unknown pixels only, in k-d trees of the foreground, background and unknown
  * pixels (weighted-nearest-neighbours.ts: colour mixture searches all three, K-to-U one known tree each,
@@ -85,6 +91,12 @@ export interface InformationFlowOptions {
   signal?: AbortLike;
   /** Progress of the construction in [0, 1]. */
   onProgress?: (fraction: number) => void;
+  /**
+   * Called between the stages, when a stage's scratch has just died (the known pixels' k-d trees, some
+   * 60 bytes per image pixel, then the intra-U features): a host that can collect garbage frees it here,
+   * before the next stage allocates (see MattingOptions.collectGarbage).
+   */
+  collectGarbage?: () => void;
 }
 
 export interface InformationFlowSystem {
@@ -92,9 +104,17 @@ export interface InformationFlowSystem {
   n: number;
   /** Pixel index (y·width + x) of each unknown, in the chosen order. */
   pixels: Int32Array;
-  /** B = σ_L L_local + σ_UU L_UU + σ_KU diag(η): symmetric positive semidefinite, unknown rows only. */
+  /**
+   * B without its intra-U links: σ_L L_local plus every diagonal term of B (σ_KU η and the links' degrees),
+   * stored as its upper triangle (symmetric 'upper', the diagonal first in each row).
+   */
   matrix: CsrMatrix;
-  /** R: row p is α_p − Σ_q w_pq α_q over unknown q (the colour-mixture residual). Not symmetric. */
+  /** The intra-U links, B's remaining entries −W (absent when the intra-U flow is left out). */
+  links?: UnknownLinks;
+  /**
+   * R: one row per unknown pixel p, α_p − Σ_q w_pq α_q over unknown q (the colour-mixture residual), columns
+   * in the numbering of `pixels`, rows in scan order (only RᵀR is used, whatever the order of its rows).
+   */
   mixture: CsrMatrix;
   /** The right-hand side b. */
   rhs: Float64Array;
@@ -109,6 +129,16 @@ export interface InformationFlowSystem {
     intraUnknown: number;
     assemble: number;
   };
+}
+
+/**
+ * Intra-U links: unknown a's j-th link goes to targets[a·k + j] (−1: none) with weight weights[a·k + j],
+ * standing for −weight at (a, b) and at (b, a) of B (their degrees are in B's stored diagonal).
+ */
+export interface UnknownLinks {
+  k: number;
+  targets: Int32Array;
+  weights: Float32Array;
 }
 
 export function buildInformationFlowSystem(
@@ -137,9 +167,69 @@ export function buildInformationFlowSystem(
   const knownWeight = options.knownWeight ?? 0.05;
   const unknownWeight = options.unknownWeight ?? 0.01;
   const localWeight = options.localWeight ?? 1;
+
+  // The neighbour flows in a function of their own: their pixel-sized scratch (the unknowns' numbering,
+  // the k-d trees) dies with it, before the local Laplacian allocates.
+  const flows = neighbourFlows(image, trimap, options, {
+    mixtureK,
+    knownK,
+    unknownK,
+    knownWeight,
+    unknownWeight,
+  });
+  const { n, pixels, mixture, links, rhs, diagonal, knownEstimate, timings } = flows;
+  if (n === 0) return { n, pixels, matrix: mixture, mixture, rhs, knownEstimate, timings };
+  options.collectGarbage?.();
+
+  let t0 = performance.now();
+  let local: CsrMatrix | undefined;
+  if (localWeight > 0) {
+    const system = buildClosedFormSystem(image, trimap, {
+      epsilon: options.localEpsilon ?? 1e-6,
+      pixels,
+      storage: 'upper',
+    });
+    local = system.matrix;
+    for (let u = 0; u < n; u++) rhs[u] += localWeight * system.rhs[u];
+  }
+  timings.local = performance.now() - t0;
+
+  t0 = performance.now();
+  const matrix = withDiagonal(n, local, localWeight, diagonal, links);
+  timings.assemble = performance.now() - t0;
+  options.onProgress?.(1);
+  return { n, pixels, matrix, links, mixture, rhs, knownEstimate, timings };
+}
+
+interface NeighbourFlows {
+  n: number;
+  pixels: Int32Array;
+  mixture: CsrMatrix;
+  links?: UnknownLinks;
+  rhs: Float64Array;
+  /** σ_KU η. */
+  diagonal: Float64Array;
+  knownEstimate: Float64Array;
+  timings: InformationFlowSystem['timings'];
+}
+
+/** The colour-mixture, K-to-U and intra-U flows: R, the links, and their parts of rhs and the diagonal. */
+function neighbourFlows(
+  image: InterleavedF32,
+  trimap: Trimap,
+  options: InformationFlowOptions,
+  settings: {
+    mixtureK: number;
+    knownK: number;
+    unknownK: number;
+    knownWeight: number;
+    unknownWeight: number;
+  },
+): NeighbourFlows {
+  const { width, height } = image;
+  const { mixtureK, knownK, unknownK, knownWeight, unknownWeight } = settings;
   const regularisation = options.mixtureRegularisation ?? 1e-5;
   const { signal, onProgress } = options;
-
   const colours = image.data;
   const tri = trimap.data;
   const npix = width * height;
@@ -171,10 +261,9 @@ export function buildInformationFlowSystem(
     rowStart: new Int32Array(n + 1),
     columns: new Int32Array(0),
     values: new Float32Array(0),
+    symmetric: 'upper',
   };
-  if (n === 0) {
-    return { n, pixels, matrix: empty, mixture: empty, rhs, knownEstimate, timings };
-  }
+  if (n === 0) return { n, pixels, mixture: empty, rhs, diagonal, knownEstimate, timings };
   const mixtureSpatial = options.mixtureSpatialWeight ?? 1;
   const knownSpatial = options.knownSpatialWeight ?? 10;
   const unknownSpatial = options.unknownSpatialWeight ?? 0.05;
@@ -182,15 +271,17 @@ export function buildInformationFlowSystem(
 
   // The stages run in the order that keeps the fewest large arrays alive at once: the k-d trees
   // (about 60 bytes per image pixel) are dropped before the local Laplacian's accumulator is built.
-  const mixture = ((): CsrMatrix => {
+  const { mixture, unknownTree } = ((): { mixture: CsrMatrix; unknownTree: NeighbourTree } => {
     // One tree per pixel class. The known trees serve both colour mixture and K-to-U: built at the
     // geometric mean of the two position weights, their cells suit both metrics about equally
     // (measured on GT13, exact searches: about 10 % less time than at either weight).
     let t0 = performance.now();
     const knownScale = Math.sqrt(mixtureSpatial * knownSpatial);
-    const foreground = classTree(image, tri, (t) => t === 255, knownScale);
-    const background = classTree(image, tri, (t) => t === 0, knownScale);
-    const unknownTree = classTree(image, tri, isUnknownTrimapValue, mixtureSpatial);
+    // The trees copy their points: one scratch array serves all three.
+    const features = new Float32Array(5 * Math.max(foregroundCount, backgroundCount, n));
+    const foreground = classTree(image, tri, (t) => t === 255, knownScale, features);
+    const background = classTree(image, tri, (t) => t === 0, knownScale, features);
+    const unknownTree = classTree(image, tri, isUnknownTrimapValue, mixtureSpatial, features);
     timings.trees = performance.now() - t0;
     throwIfAborted(signal);
 
@@ -246,17 +337,19 @@ export function buildInformationFlowSystem(
       );
     }
     timings.knownToUnknown = performance.now() - t0;
-    return rows;
+    return { mixture: rows, unknownTree };
   })();
   onProgress?.(0.7);
   throwIfAborted(signal);
+  options.collectGarbage?.();
 
-  let t0 = performance.now();
+  const t0 = performance.now();
   let links: UnknownLinks | undefined;
   if (unknownWeight > 0 && n > 1) {
     const u2 = unknownSpatial * unknownSpatial;
     const search = new WeightedNeighbourSearch(
-      [classTree(image, tri, isUnknownTrimapValue, unknownSpatial)],
+      // Over the same points as the colour-mixture tree, whose memory it takes over.
+      [classTree(image, tri, isUnknownTrimapValue, unknownSpatial, undefined, unknownTree)],
       Math.min(unknownK, n - 1),
       [1, 1, 1, u2, u2],
       approximation,
@@ -276,25 +369,12 @@ export function buildInformationFlowSystem(
   timings.intraUnknown = performance.now() - t0;
   onProgress?.(0.85);
   throwIfAborted(signal);
-
-  t0 = performance.now();
-  let local: CsrMatrix | undefined;
-  if (localWeight > 0) {
-    const system = buildClosedFormSystem(image, trimap, { epsilon: options.localEpsilon ?? 1e-6, pixels });
-    local = system.matrix;
-    for (let u = 0; u < n; u++) rhs[u] += localWeight * system.rhs[u];
-  }
-  timings.local = performance.now() - t0;
-
-  t0 = performance.now();
-  const matrix = assemble(n, local, localWeight, diagonal, links);
-  timings.assemble = performance.now() - t0;
-  onProgress?.(1);
-  return { n, pixels, matrix, mixture, rhs, knownEstimate, timings };
+  return { n, pixels, mixture, links, rhs, diagonal, knownEstimate, timings };
 }
 
 /**
- * y ← (B + RᵀR) x, the system's operator. One pass over the rows: row i adds B_i·x to y_i and scatters
+ * y ← (B + RᵀR) x, the system's operator. One pass over the rows: row i adds its part of B·x (the upper
+ * triangle's row gathered into y_i and scattered to its columns, its links likewise) and scatters
  * (R_i·x)·R_iᵀ into y, reading B and R once and needing no scratch vector. The scatter's scattered
  * writes cost most; gathering from a transposed copy of R instead was 20 % faster on that part alone,
  * not worth doubling R's memory.
@@ -306,17 +386,39 @@ export function applyInformationFlow(system: InformationFlowSystem, x: Float64Ar
   const mr = mixture.rowStart;
   const mc = mixture.columns;
   const mv = mixture.values;
+  const linkK = system.links?.k ?? 0;
+  const targets = system.links?.targets ?? new Int32Array(0);
+  const linkWeights = system.links?.weights ?? new Float32Array(0);
   y.fill(0);
   for (let i = 0; i < n; i++) {
+    const xi = x[i];
     let s0 = 0;
     let s1 = 0;
     const end = rowStart[i + 1];
     let k = rowStart[i];
+    if (k < end && columns[k] === i) s0 = values[k++] * xi;
     for (; k + 1 < end; k += 2) {
-      s0 += values[k] * x[columns[k]];
-      s1 += values[k + 1] * x[columns[k + 1]];
+      const c0 = columns[k];
+      const c1 = columns[k + 1];
+      const v0 = values[k];
+      const v1 = values[k + 1];
+      s0 += v0 * x[c0];
+      s1 += v1 * x[c1];
+      y[c0] += v0 * xi;
+      y[c1] += v1 * xi;
     }
-    if (k < end) s0 += values[k] * x[columns[k]];
+    if (k < end) {
+      const c = columns[k];
+      s0 += values[k] * x[c];
+      y[c] += values[k] * xi;
+    }
+    for (let e = i * linkK, eEnd = e + linkK; e < eEnd; e++) {
+      const t = targets[e];
+      if (t < 0) continue;
+      const w = linkWeights[e];
+      s1 -= w * x[t];
+      y[t] -= w * xi;
+    }
     y[i] += s0 + s1;
     const mEnd = mr[i + 1];
     let r = 0;
@@ -331,9 +433,9 @@ export function informationFlowDiagonal(system: InformationFlowSystem): Float64A
   const { matrix, mixture, n } = system;
   const d = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    for (let k = matrix.rowStart[i]; k < matrix.rowStart[i + 1]; k++) {
-      if (matrix.columns[k] === i) d[i] += matrix.values[k];
-    }
+    // B's whole diagonal is stored, first in its row (the links lie off it).
+    const first = matrix.rowStart[i];
+    if (first < matrix.rowStart[i + 1] && matrix.columns[first] === i) d[i] += matrix.values[first];
     for (let k = mixture.rowStart[i]; k < mixture.rowStart[i + 1]; k++) {
       const v = mixture.values[k];
       d[mixture.columns[k]] += v * v;
@@ -342,18 +444,25 @@ export function informationFlowDiagonal(system: InformationFlowSystem): Float64A
   return d;
 }
 
-/** A k-d tree over the pixels whose trimap value passes `member`, features (r, g, b, s·x/W, s·y/H). */
+/**
+ * A k-d tree over the pixels whose trimap value passes `member`, features (r, g, b, s·x/W, s·y/H).
+ * `scratch`: room for the features (the tree copies them); `reuse`: a tree over the same pixels whose
+ * memory the new one takes over (it is unusable afterwards).
+ */
 function classTree(
   image: InterleavedF32,
   tri: Uint8Array,
   member: (value: number) => boolean,
   positionScale: number,
+  scratch?: Float32Array,
+  reuse?: NeighbourTree,
 ): NeighbourTree {
   const { width, height, data } = image;
   let count = 0;
   for (let p = 0; p < tri.length; p++) if (member(tri[p])) count++;
-  const pixels = new Int32Array(count);
-  const features = new Float32Array(count * 5);
+  const pixels = reuse && reuse.pixels.length === count ? reuse.pixels : new Int32Array(count);
+  const features =
+    scratch && scratch.length >= count * 5 ? scratch.subarray(0, count * 5) : new Float32Array(count * 5);
   const sx = positionScale / width;
   const sy = positionScale / height;
   for (let p = 0, i = 0; p < tri.length; p++) {
@@ -368,7 +477,7 @@ function classTree(
     pixels[i++] = p;
   }
   // Leaves of 32 points: 4 % less time overall than 16 or 64 (measured on GT05, GT13, GT21, GT27).
-  return { tree: buildKdTree(features, 5, 32), pixels, positionScale };
+  return { tree: buildKdTree(features, 5, 32, reuse?.tree), pixels, positionScale };
 }
 
 /** query ← (r, g, b, x/W, y/H) of pixel p: the unscaled features WeightedNeighbourSearch takes. */
@@ -383,7 +492,7 @@ function setQuery(query: Float64Array, image: InterleavedF32, p: number): void {
 }
 
 /**
- * The rows of R (in `index` numbering) and Rᵀs added into rhs. Each unknown pixel's K nearest pixels
+ * The rows of R (columns in `index` numbering) and Rᵀs added into rhs. Each unknown pixel's K nearest pixels
  * (itself excluded) in colour and position; the mixture weights rebuild its colour from theirs.
  */
 function colourMixtureRows(
@@ -399,12 +508,12 @@ function colourMixtureRows(
   const colours = image.data;
   const n = scanUnknowns.length;
   const k = search.k;
-  // Rows are filled in scan order with a fixed stride of k + 1 (the diagonal, then the unknown
-  // neighbours), then packed in the system's order.
-  const stride = k + 1;
-  const slotColumns = new Int32Array(n * stride);
-  const slotValues = new Float32Array(n * stride);
-  const rowLength = new Int32Array(n);
+  // Rows (the diagonal, then the unknown neighbours) are packed as they are filled, into room for k + 1
+  // entries a row: the unused tail of that room is never written (no memory). They stay in scan order in
+  // any numbering of the unknowns: only RᵀR = Σ_rows R_iᵀR_i is used, whatever the order of its rows.
+  const scanStart = new Int32Array(n + 1);
+  const slotColumns = new Int32Array(n * (k + 1));
+  const slotValues = new Float32Array(n * (k + 1));
   const offsets = new Int32Array(k);
   const weights = new Float64Array(k);
   const query = new Float64Array(5);
@@ -417,7 +526,7 @@ function colourMixtureRows(
     for (let j = 0; j < count; j++) offsets[j] = neighbours[j] * 3;
     colourMixtureWeights(colours, p * 3, offsets, count, regularisation, weights);
     const u = index[p];
-    const base = i * stride;
+    const base = scanStart[i];
     slotColumns[base] = u;
     slotValues[base] = 1;
     let length = 1;
@@ -433,34 +542,20 @@ function colourMixtureRows(
         foregroundShare += weights[j];
       }
     }
-    rowLength[i] = length;
+    scanStart[i + 1] = base + length;
     // Rᵀs: row u of R times s_u, scattered to its columns.
     if (foregroundShare !== 0) {
       rhs[u] += foregroundShare;
       for (let j = 1; j < length; j++) rhs[slotColumns[base + j]] += slotValues[base + j] * foregroundShare;
     }
   }
-  // Pack to CSR. In scan order (the default) the rows are already in place and only close up; otherwise
-  // row u is the scan row of pixel pixels[u].
-  const scanRow = new Int32Array(n);
-  for (let i = 0; i < n; i++) scanRow[index[scanUnknowns[i]]] = i;
-  const rowStart = new Int32Array(n + 1);
-  for (let u = 0; u < n; u++) rowStart[u + 1] = rowStart[u] + rowLength[scanRow[u]];
-  const inPlace = scanRow.every((i, u) => i === u);
-  const columns = inPlace ? slotColumns : new Int32Array(rowStart[n]);
-  const values = inPlace ? slotValues : new Float32Array(rowStart[n]);
-  for (let u = 0; u < n; u++) {
-    const from = scanRow[u] * stride;
-    const length = rowLength[scanRow[u]];
-    if (inPlace) {
-      columns.copyWithin(rowStart[u], from, from + length);
-      values.copyWithin(rowStart[u], from, from + length);
-    } else {
-      columns.set(slotColumns.subarray(from, from + length), rowStart[u]);
-      values.set(slotValues.subarray(from, from + length), rowStart[u]);
-    }
-  }
-  return { n, rowStart, columns: columns.subarray(0, rowStart[n]), values: values.subarray(0, rowStart[n]) };
+  const nnz = scanStart[n];
+  return {
+    n,
+    rowStart: scanStart,
+    columns: slotColumns.subarray(0, nnz),
+    values: slotValues.subarray(0, nnz),
+  };
 }
 
 /**
@@ -511,13 +606,6 @@ function knownToUnknown(
     diagonal[u] += weight * confidence;
     rhs[u] += weight * confidence * alphaEstimate;
   }
-}
-
-/** Intra-U links: unknown `a`'s j-th link goes to targets[a·k + j] (−1: none) with weight weights[a·k + j]. */
-interface UnknownLinks {
-  k: number;
-  targets: Int32Array;
-  weights: Float32Array;
 }
 
 /**
@@ -575,72 +663,42 @@ function intraUnknown(
 }
 
 /**
- * B = σ_L L_local + L_UU + diag as CSR, duplicate columns merged (in Float64, then stored as Float32).
- * L_UU = D − W: each link adds its weight to both ends' diagonals and subtracts it at (a, b) and (b, a).
+ * B's stored part: σ_L L_local (upper triangle, diagonal first in each row) with every diagonal term of B
+ * added to its diagonal: σ_KU η and the links' degrees (L_UU = D − W: each link adds its weight to both
+ * ends). In place; without a local flow, a diagonal matrix.
  */
-function assemble(
+function withDiagonal(
   n: number,
   local: CsrMatrix | undefined,
   localWeight: number,
   diagonal: Float64Array,
   links: UnknownLinks | undefined,
 ): CsrMatrix {
-  const k = links?.k ?? 0;
-  const targets = links?.targets ?? new Int32Array(0);
-  const weights = links?.weights ?? new Float32Array(0);
-  // Incoming links by target (the transpose of the outgoing ones).
-  const inStart = new Int32Array(n + 1);
-  for (let e = 0; e < targets.length; e++) if (targets[e] >= 0) inStart[targets[e] + 1]++;
-  for (let u = 0; u < n; u++) inStart[u + 1] += inStart[u];
-  const fill = inStart.slice(0, n);
-  const inSources = new Int32Array(inStart[n]);
-  const inWeights = new Float32Array(inStart[n]);
-  for (let e = 0; e < targets.length; e++) {
-    const b = targets[e];
-    if (b < 0) continue;
-    const at = fill[b]++;
-    inSources[at] = (e / k) | 0;
-    inWeights[at] = weights[e];
+  if (links) {
+    const { k, targets, weights } = links;
+    for (let e = 0; e < targets.length; e++) {
+      const t = targets[e];
+      if (t < 0) continue;
+      diagonal[(e / k) | 0] += weights[e];
+      diagonal[t] += weights[e];
+    }
   }
-
-  const capacity = (local ? local.values.length : 0) + 2 * inStart[n] + n;
-  const columns = new Int32Array(capacity);
-  const values = new Float32Array(capacity);
-  const rowStart = new Int32Array(n + 1);
-  const slot = new Int32Array(n).fill(-1);
-  const row = new Float64Array(n); // this row's values, by position in the row
-  let nnz = 0;
+  if (!local) {
+    const rowStart = new Int32Array(n + 1);
+    const columns = new Int32Array(n);
+    for (let u = 0; u < n; u++) {
+      rowStart[u + 1] = u + 1;
+      columns[u] = u;
+    }
+    return { n, rowStart, columns, values: Float32Array.from(diagonal), symmetric: 'upper' };
+  }
+  const { rowStart, columns, values } = local;
   for (let u = 0; u < n; u++) {
-    const first = nnz;
-    let length = 0;
-    const add = (c: number, v: number): void => {
-      const at = slot[c];
-      if (at >= first) {
-        row[at - first] += v;
-      } else {
-        slot[c] = first + length;
-        columns[first + length] = c;
-        row[length++] = v;
-      }
-    };
-    add(u, diagonal[u]);
-    if (local) {
-      for (let e = local.rowStart[u]; e < local.rowStart[u + 1]; e++) {
-        add(local.columns[e], localWeight * local.values[e]);
-      }
-    }
-    for (let e = u * k; e < (u + 1) * k; e++) {
-      if (targets[e] < 0) continue;
-      add(u, weights[e]);
-      add(targets[e], -weights[e]);
-    }
-    for (let e = inStart[u]; e < inStart[u + 1]; e++) {
-      add(u, inWeights[e]);
-      add(inSources[e], -inWeights[e]);
-    }
-    for (let j = 0; j < length; j++) values[first + j] = row[j];
-    nnz = first + length;
-    rowStart[u + 1] = nnz;
+    const first = rowStart[u];
+    if (localWeight !== 1) for (let e = first; e < rowStart[u + 1]; e++) values[e] *= localWeight;
+    if (!(first < rowStart[u + 1] && columns[first] === u))
+      throw new Error(`information flow: row ${u} of the local Laplacian stores no diagonal`);
+    values[first] += diagonal[u];
   }
-  return { n, rowStart, columns: columns.subarray(0, nnz), values: values.subarray(0, nnz) };
+  return local;
 }

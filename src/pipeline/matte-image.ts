@@ -6,6 +6,7 @@
 import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
 import { CutoutError } from '../errors.ts';
 import { estimateForeground } from '../foreground/estimate-foreground-multilevel.ts';
+import { throwIfAborted } from '../matting/abort.ts';
 import { type CoarseToFineOptions, countUnknown, solveCoarseToFine } from '../matting/coarse-to-fine.ts';
 import {
   DEFAULT_MATTING_METHOD,
@@ -26,6 +27,12 @@ export interface MatteImageOptions extends MattingOptions {
   trimapName?: string;
   /** Solves tiles elsewhere, e.g. on a MattingPool; default: here, one after another. */
   solveTile?: TileSolver;
+  /**
+   * Solves a non-local method's one tile, the whole image, given the image and trimap themselves instead of
+   * copies (e.g. MattingPool.solveShared, whose workers read them from shared memory). It must not write
+   * them. Default: `solveTile`, on copies.
+   */
+  solveWhole?: TileSolver;
   /** Tile size and margin, and the bound on unknown pixels in flight (default: see below). */
   tiles?: TilePlanOptions & { maxUnknownsInFlight?: number };
   /** Wide bands are solved at half resolution first (see coarse-to-fine.ts); false turns that off. */
@@ -73,6 +80,14 @@ export async function matteImage(
   const unknownsInFlightPerPixel = TILE_BYTES_IN_FLIGHT_PER_PIXEL / bytesPerUnknown;
   let iterations = 0;
   const solveTiled = async (levelImage: InterleavedF32, levelTrimap: Trimap) => {
+    if (whole && options.solveWhole) {
+      throwIfAborted(options.signal);
+      const solved = await options.solveWhole(levelImage, levelTrimap);
+      throwIfAborted(options.signal);
+      options.onProgress?.(1);
+      iterations = solved.iterations;
+      return solved;
+    }
     const solved = await estimateAlphaTiled(levelImage, levelTrimap, solveTile, {
       maxUnknownsInFlight: Math.round(unknownsInFlightPerPixel * levelImage.width * levelImage.height),
       ...options.tiles,

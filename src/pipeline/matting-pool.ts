@@ -1,6 +1,12 @@
 /**
  * A small pool of worker threads that solve matting tiles side by side. Workers start on first use and
  * stay for the next image, so a folder pays the start-up once; idle workers do not keep the process alive.
+ *
+ * Tiles cut from an image (`solve`) are handed over to the worker (their memory moves, nothing is copied).
+ * A non-local method solves the image itself in one piece (`solveShared`): it goes to the worker in shared
+ * memory instead, as in RefinePool: as it is when the caller decoded it into a SharedArrayBuffer, else
+ * copied once and reused while the array lives (the same image matted again, with another trimap or
+ * method, is not copied again).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -25,13 +31,40 @@ export class MattingPool {
   private slots: Slot[] = [];
   private pending = new Map<number, Pending>();
   private nextId = 1;
+  /** Shared-memory copies of the arrays `solveShared` was given, kept while the original array lives. */
+  private shared = new WeakMap<Float32Array | Uint8Array, Float32Array | Uint8Array>();
 
   constructor(size = Math.max(1, availableParallelism())) {
     this.size = size;
   }
 
-  /** Solves one tile on the least busy worker. */
+  /**
+   * Solves one tile on the least busy worker. The tile's arrays are handed over: they are detached here
+   * (pass crops made for the purpose, never the caller's image).
+   */
   solve(image: InterleavedF32, trimap: Trimap, options: TileRequest['options']): Promise<TileSolution> {
+    return this.post(image, trimap, options, true);
+  }
+
+  /**
+   * Solves `image` and `trimap` themselves (a whole-image tile) on the least busy worker, from shared
+   * memory: nothing of the caller's is detached or written.
+   */
+  solveShared(image: InterleavedF32, trimap: Trimap, options: TileRequest['options']): Promise<TileSolution> {
+    return this.post(
+      { ...image, data: this.share(image.data) },
+      { ...trimap, data: this.share(trimap.data) },
+      options,
+      false,
+    );
+  }
+
+  private post(
+    image: InterleavedF32,
+    trimap: Trimap,
+    options: TileRequest['options'],
+    transfer: boolean,
+  ): Promise<TileSolution> {
     const slot = this.pickSlot();
     const id = this.nextId++;
     slot.busy++;
@@ -39,8 +72,10 @@ export class MattingPool {
     return new Promise<TileSolution>((resolve, reject) => {
       this.pending.set(id, { resolve: (solution) => resolve(solution!), reject });
       const request: TileRequest = { id, image, trimap, options };
-      // The crops are the pool's own copies: hand their memory over instead of copying again.
-      slot.worker.postMessage(request, [image.data.buffer as ArrayBuffer, trimap.data.buffer as ArrayBuffer]);
+      slot.worker.postMessage(
+        request,
+        transfer ? [image.data.buffer as ArrayBuffer, trimap.data.buffer as ArrayBuffer] : [],
+      );
     }).finally(() => {
       slot.busy--;
       if (slot.busy === 0) slot.worker.unref();
@@ -65,6 +100,22 @@ export class MattingPool {
         }),
       ),
     );
+  }
+
+  /**
+   * `data` in shared memory: itself if it already is, else a copy made on first use and reused while the
+   * array lives (the inputs of a solve never change while it runs).
+   */
+  private share<T extends Float32Array | Uint8Array>(data: T): T {
+    if (data.buffer instanceof SharedArrayBuffer) return data;
+    let copy = this.shared.get(data);
+    if (!copy) {
+      const buffer = new SharedArrayBuffer(data.byteLength);
+      copy = data instanceof Float32Array ? new Float32Array(buffer) : new Uint8Array(buffer);
+      copy.set(data);
+      this.shared.set(data, copy);
+    }
+    return copy as T;
   }
 
   async close(): Promise<void> {

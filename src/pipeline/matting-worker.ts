@@ -4,7 +4,12 @@ import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import type { InterleavedF32, Trimap } from '../core/image.ts';
 import { countUnknown } from '../matting/coarse-to-fine.ts';
-import { estimateAlpha, type MattingOptions } from '../matting/estimate-alpha.ts';
+import {
+  DEFAULT_MATTING_METHOD,
+  estimateAlpha,
+  type MattingOptions,
+  mattingMethod,
+} from '../matting/estimate-alpha.ts';
 
 export interface TileRequest {
   id: number;
@@ -46,7 +51,9 @@ const COLLECT_AFTER_UNKNOWNS = 40_000;
  * Tiles with this many unknown pixels also collect between the stages of their solve: the build's scratch
  * (some 20 bytes per image pixel on closed-form GT13, trimap2) is freed before the factorisation allocates.
  * Two collections more per tile: kept to tiles larger than any of closed-form trimap1 (GT13: 96 000), whose
- * time is a target.
+ * time is a target. A non-local method's one tile is the whole image and always collects: its scratch grows
+ * with the image, not the band (information flow's k-d trees over every pixel: some 60 bytes per pixel),
+ * and a few collections are little beside its solve (ifm: seconds).
  */
 const COLLECT_BETWEEN_STAGES_UNKNOWNS = 100_000;
 let unknownsSinceCollect = 0;
@@ -72,7 +79,9 @@ parentPort!.on('message', (request: TileRequest | CollectRequest) => {
   let unknown = COLLECT_AFTER_UNKNOWNS;
   try {
     // A very large tile also collects between its stages (see MattingOptions.collectGarbage).
-    const large = countUnknown(trimap) >= COLLECT_BETWEEN_STAGES_UNKNOWNS;
+    const large =
+      !mattingMethod(options.method ?? DEFAULT_MATTING_METHOD).local ||
+      countUnknown(trimap) >= COLLECT_BETWEEN_STAGES_UNKNOWNS;
     const { alpha, iterations, unknownCount, converged } = estimateAlpha(image, trimap, {
       ...options,
       collectGarbage: large ? collectGarbage : undefined,

@@ -331,3 +331,28 @@ test('keeps known pixels, clips to [0, 1], reports progress, honours an abort si
     Array.from(sure, (v) => v / 255),
   );
 });
+
+test('the system is the same in any numbering of the unknowns (scan and RCM order)', () => {
+  const { image, trimap } = testImage(30, 22, 5);
+  const scan = buildInformationFlowSystem(image, trimap, { ...exact, order: 'scan' });
+  const rcm = buildInformationFlowSystem(image, trimap, { ...exact, order: 'rcm' });
+  const n = scan.n;
+  assert.equal(rcm.n, n);
+  assert.notDeepEqual(Array.from(rcm.pixels), Array.from(scan.pixels), 'RCM should renumber this band');
+  // u in scan numbering ↔ v in RCM numbering through the pixel they stand for.
+  const scanIndex = new Map(Array.from(scan.pixels, (p, u) => [p, u]));
+  const toScan = Int32Array.from(rcm.pixels, (p) => scanIndex.get(p)!);
+  const random = new Random(9, 1);
+  const x = Float64Array.from({ length: n }, () => random.next());
+  const xr = Float64Array.from(toScan, (u) => x[u]);
+  const y = new Float64Array(n);
+  const yr = new Float64Array(n);
+  applyInformationFlow(scan, x, y);
+  applyInformationFlow(rcm, xr, yr);
+  let largest = 0;
+  for (let u = 0; u < n; u++) largest = Math.max(largest, Math.abs(y[u]));
+  for (let v = 0; v < n; v++) {
+    assert.ok(Math.abs(yr[v] - y[toScan[v]]) <= 1e-5 * largest, `A x at ${v}: ${yr[v]} vs ${y[toScan[v]]}`);
+    assert.ok(Math.abs(rcm.rhs[v] - scan.rhs[toScan[v]]) <= 1e-9, `b at ${v}`);
+  }
+});
