@@ -92,7 +92,7 @@ async function loadCases(): Promise<Case[]> {
     for (const set of trimapSets) trimaps[set] = await decodeTrimap(join(data, set, `${name}.png`));
     cases.push({
       name,
-      image: (await decodeImage(inputs.get(name)!)).colour,
+      image: (await decodeImage(inputs.get(name)!, { shared: true })).colour,
       truth: await decodeMatte(join(data, 'gt', `${name}.png`)),
       trimaps,
     });
@@ -159,7 +159,7 @@ async function runCase(pool: MattingPool, method: string, item: Case, trimap: Tr
     matteImage(item.image, trimap, {
       method,
       tiles: { tileSize },
-      solveTile: (image, tile) => pool.solve(image, tile, { method }),
+      ...pool.solvers(method),
     }),
   );
   const scores = evaluateMatte(value.alpha, item.truth, trimap);
@@ -225,7 +225,7 @@ async function runLargeScene(pool: MattingPool): Promise<string> {
   }
   const unknown = countTrimap(trimap).unknown;
   const { value, baseline, peak } = await withPeakRss(pool, () =>
-    matteImage(scene.image, trimap, { solveTile: (image, tile) => pool.solve(image, tile, {}) }),
+    matteImage(scene.image, trimap, pool.solvers()),
   );
   const pixels = trimap.data.length;
   const scores = evaluateMatte(value.alpha, scene.alpha, trimap);

@@ -81,7 +81,7 @@ async function cascade(scene: Scene, trimap: Trimap): Promise<{ sad: number; unk
   const result = await matteImage(scene.image, trimap, {
     method: 'cf',
     alphaOnly: true,
-    solveTile: (image, tile) => pool.solve(image, tile, { method: 'cf' }),
+    ...pool.solvers('cf'),
   });
   return { sad: sadError(result.alpha, scene.alpha), unknown: result.unknownCount };
 }

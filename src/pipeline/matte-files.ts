@@ -98,12 +98,13 @@ export async function runMatteJob(job: MatteJob, options: MatteFilesOptions): Pr
         file: job.output,
       });
     }
-    const { colour } = await decodeImage(job.image, options.decode);
-    const trimap = await readGuide(job.guide, options);
     const { pool } = options;
+    // On a pool, the photo goes to the workers in shared memory (a whole-image method reads it there).
+    const { colour } = await decodeImage(job.image, { ...options.decode, shared: pool !== undefined });
+    const trimap = await readGuide(job.guide, options);
     const result = await matteImage(colour, trimap, {
       ...options.matting,
-      solveTile: pool && ((image, tile) => pool.solve(image, tile, { method: options.matting?.method })),
+      ...pool?.solvers(options.matting?.method),
       alphaOnly: options.alphaOnly,
       trimapName: job.guide,
     });

@@ -5,7 +5,6 @@
  */
 import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
 import { CutoutError } from '../errors.ts';
-import { estimateForeground } from '../foreground/estimate-foreground-multilevel.ts';
 import { throwIfAborted } from '../matting/abort.ts';
 import { type CoarseToFineOptions, countUnknown, solveCoarseToFine } from '../matting/coarse-to-fine.ts';
 import {
@@ -16,6 +15,7 @@ import {
 } from '../matting/estimate-alpha.ts';
 import { estimateAlphaTiled, type TileSolver } from '../matting/estimate-alpha-tiled.ts';
 import type { TilePlanOptions } from '../matting/tile-plan.ts';
+import { estimateForegroundInBand, type ForegroundEstimator } from '../refine/foreground-in-band.ts';
 import { assertSolvableTrimap } from '../trimap/quantise-trimap.ts';
 
 export interface MatteImageOptions extends MattingOptions {
@@ -33,6 +33,8 @@ export interface MatteImageOptions extends MattingOptions {
    * them. Default: `solveTile`, on copies.
    */
   solveWhole?: TileSolver;
+  /** Estimates the foreground colours of a crop elsewhere (MattingPool.foreground); default: here. */
+  solveForeground?: ForegroundEstimator;
   /** Tile size and margin, and the bound on unknown pixels in flight (default: see below). */
   tiles?: TilePlanOptions & { maxUnknownsInFlight?: number };
   /** Wide bands are solved at half resolution first (see coarse-to-fine.ts); false turns that off. */
@@ -104,7 +106,10 @@ export async function matteImage(
       ? await solveTiled(image, trimap)
       : await solveCoarseToFine(image, trimap, solveTiled, options.coarseToFine);
   const alphaDone = performance.now();
-  const foreground = options.alphaOnly ? undefined : estimateForeground(image, result.alpha).foreground;
+  // Only around the fractional pixels, in tiles that run side by side on a pool (foreground-in-band.ts).
+  const foreground = options.alphaOnly
+    ? undefined
+    : await estimateForegroundInBand(image, result.alpha, options.solveForeground);
   return {
     alpha: result.alpha,
     foreground,

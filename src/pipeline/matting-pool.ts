@@ -10,15 +10,24 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { InterleavedF32, Trimap } from '../core/image.ts';
+import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
 import { CutoutError, ERROR_CODES, type ErrorCode } from '../errors.ts';
-import type { TileSolution } from '../matting/estimate-alpha-tiled.ts';
-import type { CollectRequest, TileRequest } from './matting-worker.ts';
+import type { TileSolution, TileSolver } from '../matting/estimate-alpha-tiled.ts';
+import type { ForegroundEstimator } from '../refine/foreground-in-band.ts';
+import type { CollectRequest, ForegroundRequest, TileRequest } from './matting-worker.ts';
+import { SharedPlanes } from './shared-planes.ts';
 import { workerEntry } from './worker-bundle.ts';
 
 interface Pending {
-  resolve: (solution: TileSolution | undefined) => void;
+  resolve: (answer: TileSolution | InterleavedF32 | undefined) => void;
   reject: (error: Error) => void;
+}
+
+/** The solvers matteImage takes, all on one pool. */
+export interface MattingPoolSolvers {
+  solveTile: TileSolver;
+  solveWhole: TileSolver;
+  solveForeground: ForegroundEstimator;
 }
 
 interface Slot {
@@ -31,11 +40,39 @@ export class MattingPool {
   private slots: Slot[] = [];
   private pending = new Map<number, Pending>();
   private nextId = 1;
-  /** Shared-memory copies of the arrays `solveShared` was given, kept while the original array lives. */
-  private shared = new WeakMap<Float32Array | Uint8Array, Float32Array | Uint8Array>();
+  /** The images and trimaps `solveShared` was given, in shared memory. */
+  private shared = new SharedPlanes();
 
   constructor(size = Math.max(1, availableParallelism())) {
     this.size = size;
+  }
+
+  /** matteImage's solvers on this pool, for `method`: `matteImage(image, trimap, {method, ...pool.solvers(method)})`. */
+  solvers(method?: string): MattingPoolSolvers {
+    return {
+      solveTile: (image, trimap) => this.solve(image, trimap, { method }),
+      solveWhole: (image, trimap) => this.solveShared(image, trimap, { method }),
+      solveForeground: (image, alpha) => this.foreground(image, alpha),
+    };
+  }
+
+  /**
+   * The multi-level foreground estimate of a crop on the least busy worker. The crop's arrays are handed
+   * over (pass crops made for the purpose).
+   */
+  foreground(image: InterleavedF32, alpha: PlaneF32): Promise<InterleavedF32> {
+    const slot = this.pickSlot();
+    const id = this.nextId++;
+    slot.busy++;
+    slot.worker.ref();
+    return new Promise<InterleavedF32>((resolve, reject) => {
+      this.pending.set(id, { resolve: (answer) => resolve(answer as InterleavedF32), reject });
+      const request: ForegroundRequest = { id, foreground: { image, alpha } };
+      slot.worker.postMessage(request, [image.data.buffer as ArrayBuffer, alpha.data.buffer as ArrayBuffer]);
+    }).finally(() => {
+      slot.busy--;
+      if (slot.busy === 0) slot.worker.unref();
+    });
   }
 
   /**
@@ -52,8 +89,8 @@ export class MattingPool {
    */
   solveShared(image: InterleavedF32, trimap: Trimap, options: TileRequest['options']): Promise<TileSolution> {
     return this.post(
-      { ...image, data: this.share(image.data) },
-      { ...trimap, data: this.share(trimap.data) },
+      { ...image, data: this.shared.share(image.data) },
+      { ...trimap, data: this.shared.share(trimap.data) },
       options,
       false,
     );
@@ -70,7 +107,7 @@ export class MattingPool {
     slot.busy++;
     slot.worker.ref();
     return new Promise<TileSolution>((resolve, reject) => {
-      this.pending.set(id, { resolve: (solution) => resolve(solution!), reject });
+      this.pending.set(id, { resolve: (solution) => resolve(solution as TileSolution), reject });
       const request: TileRequest = { id, image, trimap, options };
       slot.worker.postMessage(
         request,
@@ -102,22 +139,6 @@ export class MattingPool {
     );
   }
 
-  /**
-   * `data` in shared memory: itself if it already is, else a copy made on first use and reused while the
-   * array lives (the inputs of a solve never change while it runs).
-   */
-  private share<T extends Float32Array | Uint8Array>(data: T): T {
-    if (data.buffer instanceof SharedArrayBuffer) return data;
-    let copy = this.shared.get(data);
-    if (!copy) {
-      const buffer = new SharedArrayBuffer(data.byteLength);
-      copy = data instanceof Float32Array ? new Float32Array(buffer) : new Uint8Array(buffer);
-      copy.set(data);
-      this.shared.set(data, copy);
-    }
-    return copy as T;
-  }
-
   async close(): Promise<void> {
     const slots = this.slots;
     this.slots = [];
@@ -147,13 +168,15 @@ export class MattingPool {
       (message: {
         id: number;
         solution?: TileSolution;
+        foreground?: InterleavedF32;
         collected?: true;
         error?: Record<string, string>;
       }) => {
         const pending = this.pending.get(message.id);
         if (!pending) return;
         this.pending.delete(message.id);
-        if (message.solution || message.collected) pending.resolve(message.solution);
+        if (message.solution || message.foreground || message.collected)
+          pending.resolve(message.solution ?? message.foreground);
         else pending.reject(reviveError(message.error ?? {}));
       },
     );

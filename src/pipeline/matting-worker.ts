@@ -2,7 +2,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
-import type { InterleavedF32, Trimap } from '../core/image.ts';
+import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
+import { estimateForeground } from '../foreground/estimate-foreground-multilevel.ts';
 import { countUnknown } from '../matting/coarse-to-fine.ts';
 import {
   DEFAULT_MATTING_METHOD,
@@ -16,6 +17,12 @@ export interface TileRequest {
   image: InterleavedF32;
   trimap: Trimap;
   options: Omit<MattingOptions, 'onProgress' | 'signal' | 'collectGarbage'> & { method?: string };
+}
+
+/** Asks for the foreground colours of a crop (matte-image.ts spreads them over the workers). */
+export interface ForegroundRequest {
+  id: number;
+  foreground: { image: InterleavedF32; alpha: PlaneF32 };
 }
 
 /** Asks the worker to run a full garbage collection now, for memory measurements. */
@@ -66,13 +73,25 @@ function collectNow(): void {
   collectGarbage?.();
 }
 
-parentPort!.on('message', (request: TileRequest | CollectRequest) => {
+parentPort!.on('message', (request: TileRequest | ForegroundRequest | CollectRequest) => {
   // A request that was already queued arrives before this timer fires: the worker is not idle after all.
   clearTimeout(idleCollect);
   idleCollect = undefined;
   if ('collect' in request) {
     collectNow();
     parentPort!.postMessage({ id: request.id, collected: true });
+    return;
+  }
+  if ('foreground' in request) {
+    const { id, foreground } = request;
+    try {
+      const f = estimateForeground(foreground.image, foreground.alpha).foreground;
+      parentPort!.postMessage({ id, foreground: f }, [f.data.buffer as ArrayBuffer]);
+    } catch (error) {
+      const { name, message } = error as Error;
+      parentPort!.postMessage({ id, error: { name, message } });
+    }
+    idleCollect = setTimeout(collectNow, 0);
     return;
   }
   const { id, image, trimap, options } = request;

@@ -20,6 +20,7 @@ import { CutoutError, ERROR_CODES, type ErrorCode } from '../errors.ts';
 import type { RefineTileResult } from '../refine/refine-tile.ts';
 import type { RefineTileRequest, RefineTileSolver } from '../refine/refine-tiled.ts';
 import type { RefineWorkerRequest } from './refine-worker.ts';
+import { SharedPlanes } from './shared-planes.ts';
 import { workerEntry } from './worker-bundle.ts';
 
 interface Job {
@@ -41,8 +42,8 @@ export class RefinePool {
   private queue: Job[] = [];
   private nextId = 1;
   private closed = false;
-  /** Shared-memory copies of the planes tiles are cut from, kept while the original array lives. */
-  private shared = new WeakMap<Float32Array | Uint8Array, Float32Array | Uint8Array>();
+  /** The planes tiles are cut from, in shared memory. */
+  private shared = new SharedPlanes();
 
   constructor(size = Math.max(1, availableParallelism())) {
     this.size = size;
@@ -96,29 +97,13 @@ export class RefinePool {
       const { request } = job;
       const message: RefineWorkerRequest = {
         ...request,
-        image: { ...request.image, data: this.share(request.image.data) },
-        trimap: { ...request.trimap, data: this.share(request.trimap.data) },
-        probability: { ...request.probability, data: this.share(request.probability.data) },
+        image: { ...request.image, data: this.shared.share(request.image.data) },
+        trimap: { ...request.trimap, data: this.shared.share(request.trimap.data) },
+        probability: { ...request.probability, data: this.shared.share(request.probability.data) },
         id,
       };
       slot.worker.postMessage(message);
     }
-  }
-
-  /**
-   * `data` in shared memory: itself if it already is, else a copy made on first use and reused for every
-   * later tile of the same array (the tiles of one image never change their inputs while they run).
-   */
-  private share<T extends Float32Array | Uint8Array>(data: T): T {
-    if (data.buffer instanceof SharedArrayBuffer) return data;
-    let copy = this.shared.get(data);
-    if (!copy) {
-      const buffer = new SharedArrayBuffer(data.byteLength);
-      copy = data instanceof Float32Array ? new Float32Array(buffer) : new Uint8Array(buffer);
-      copy.set(data);
-      this.shared.set(data, copy);
-    }
-    return copy as T;
   }
 
   private finish(slot: Slot): Job | undefined {

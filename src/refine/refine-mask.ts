@@ -117,7 +117,7 @@ export async function refineMask(
   const alpha = fastRefine(image, probability);
   timings.matting = performance.now() - t2;
   const t3 = performance.now();
-  const foreground = wantForeground ? estimateForegroundInBand(image, alpha) : undefined;
+  const foreground = wantForeground ? await estimateForegroundInBand(image, alpha) : undefined;
   timings.foreground = performance.now() - t3;
   return { alpha, foreground, mode: 'fast', unknownCount: 0, iterations: 0, warnings, timings };
 }

@@ -59,3 +59,37 @@ test('matteImage hands a non-local method’s whole image to solveWhole, a local
     assert.deepEqual(result.alpha.data, here.alpha.data);
   }
 });
+
+test('foreground colours on the pool equal the ones estimated here, tile by tile around the fractional pixels', async () => {
+  const big = generateScene({ width: 300, height: 220, seed: 9, subject: 'hair', background: 'texture' });
+  const bigTrimap = trimapFromAlpha(big.alpha, 4);
+  const local = await matteImage(big.image, bigTrimap, { method: 'cf', coarseToFine: false });
+  const pooled = await matteImage(big.image, bigTrimap, {
+    method: 'cf',
+    coarseToFine: false,
+    ...pool.solvers('cf'),
+  });
+  assert.deepEqual(pooled.alpha.data, local.alpha.data);
+  assert.deepEqual(pooled.foreground!.data, local.foreground!.data);
+  // Where α is 0 or 1 the colour is the photo's own; the fractional pixels took an estimate.
+  let estimated = 0;
+  for (let i = 0; i < local.alpha.data.length; i++) {
+    const a = local.alpha.data[i];
+    if (a > 0 && a < 1) estimated += local.foreground!.data[3 * i] !== big.image.data[3 * i] ? 1 : 0;
+    else assert.equal(local.foreground!.data[3 * i], big.image.data[3 * i]);
+  }
+  assert.ok(estimated > 100, `${estimated} fractional pixels took an estimated colour`);
+  // A crop sent on its own is handed over, and a bad one fails with a clear error.
+  const f = await pool.foreground(
+    { ...big.image, data: big.image.data.slice() },
+    { ...big.alpha, data: big.alpha.data.slice() },
+  );
+  assert.equal(f.width, big.image.width);
+  await assert.rejects(
+    pool.foreground(
+      { ...big.image, data: new Float32Array(30) },
+      { data: new Float32Array(5), width: 5, height: 1 },
+    ),
+    /alpha is 5×1/,
+  );
+});
