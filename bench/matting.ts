@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { InterleavedF32, PlaneF32, Trimap } from '../src/core/image.ts';
 import { decodeImage, decodeMatte, decodeTrimap } from '../src/io/decode.ts';
@@ -238,6 +238,9 @@ async function runLargeScene(pool: MattingPool): Promise<string> {
   return line;
 }
 
+const startLoad = loadavg()
+  .map((v) => v.toFixed(2))
+  .join(', ');
 const cases = await loadCases();
 const pool = new MattingPool(threads);
 const sections: string[] = [];
@@ -283,7 +286,16 @@ excluded. "Δ bytes/px" is the peak resident memory (main thread and matting wor
 baseline before the image, per image pixel. Measured so that earlier images do not leak into it: the process runs
 with --expose-gc and ${defaultMalloc ? '(--default-malloc: NOT in this run, so times are those users see and memory under-counts) ' : ''}MALLOC_MMAP_THRESHOLD_=131072; before each image every thread runs a full GC twice (freed typed
 arrays then go straight back to the system), the baseline is the RSS after that, and the peak is the kernel's
-high-water mark VmHWM, reset through /proc/self/clear_refs before the image (${procPeak ? 'used in this run' : 'not available here: RSS sampled every 5 ms'}).
+high-water mark VmHWM, reset through /proc/self/clear_refs before the image (${procPeak ? 'used in this run' : 'not available here: RSS sampled every 5 ms'}).${
+  defaultMalloc
+    ? ''
+    : `
+The fixed mmap threshold makes every large array fresh memory, so the times here run slower than a user's:
+user-visible times come from a run with --default-malloc (bench/results/matting-cf-time.md for closed-form).`
+}
+Load average (1, 5, 15 min) at the start ${startLoad}, at the end ${loadavg()
+  .map((v) => v.toFixed(2))
+  .join(', ')}.
 
 Reference (the matting issue, measured on this kind of machine, trimap1): pymatting 1.1.15 closed-form 1.64 s/image,
 SAD 4.63, MSE 20.0, Grad 9.64, Conn 4.27; learning-based SAD 4.49 (9.0 s); KNN SAD 4.57 (9.6 s); OpenCV 4.6
