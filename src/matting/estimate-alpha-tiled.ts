@@ -74,9 +74,15 @@ export async function estimateAlphaTiled(
   };
   // The first failure is kept and thrown once nothing is left running (no rejection goes unhandled).
   let failure: { error: unknown } | undefined;
-  for (const { tile, unknown } of queue) {
-    while (running.size > 0 && inFlight + unknown > budget && !failure) await Promise.race(running);
-    if (failure) break;
+  while (queue.length > 0 && !failure) {
+    // The largest tile that fits beside those running (first fit): a smaller one need not wait for a
+    // larger one ahead of it. With nothing running, the largest starts even over the budget, alone.
+    const pick = running.size === 0 ? 0 : queue.findIndex((entry) => inFlight + entry.unknown <= budget);
+    if (pick < 0) {
+      await Promise.race(running);
+      continue;
+    }
+    const { tile, unknown } = queue.splice(pick, 1)[0];
     inFlight += unknown;
     const job: Promise<void> = solve(tile)
       .catch((error: unknown) => {

@@ -147,11 +147,11 @@ test('a reused k-d tree finds the same neighbours as a fresh one', () => {
   }
 });
 
-test('tiles in flight stay within the unknown-pixel budget, largest first', async () => {
+test('tiles in flight stay within the unknown-pixel budget, largest first, then first fit', async () => {
   const { image, trimap } = scene(200, 120, 11);
   const events: { unknown: number; inFlight: number }[] = [];
   let inFlight = 0;
-  const budget = 1000;
+  const budget = 800;
   const result = await estimateAlphaTiled(
     image,
     trimap,
@@ -183,4 +183,9 @@ test('tiles in flight stay within the unknown-pixel budget, largest first', asyn
   );
   for (const e of events) assert.ok(e.inFlight <= Math.max(budget, e.unknown), JSON.stringify(e));
   assert.equal(events[0].unknown, Math.max(...events.map((e) => e.unknown)));
+  // First fit: a smaller tile that fits beside those running starts before a larger one that does not.
+  assert.ok(
+    events.some((e, i) => i > 0 && e.unknown > events[i - 1].unknown),
+    `starts in order of size only: ${events.map((e) => e.unknown).join(' ')}`,
+  );
 });
