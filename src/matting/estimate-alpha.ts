@@ -62,9 +62,8 @@ export const MATTING_METHODS: Record<string, MattingMethod> = {
     name: 'learning-based matting',
     description: 'Zheng & Kambhamettu 2009: alpha as a local ridge regression of the window colours',
     local: true,
-    // Its incomplete Cholesky factor is denser than closed-form's (drop threshold 1e-4, not 5e-4): twice
-    // closed-form's reckoning kept its peak at 142/145 bytes per pixel where 750 reached 154 (matte-image.ts).
-    bytesPerUnknown: 1000,
+    // Its incomplete Cholesky factor is denser than closed-form's (drop threshold 1e-4, not 5e-4).
+    bytesPerUnknown: 750,
     estimate: estimateAlphaLearningBased,
   },
   knn: {

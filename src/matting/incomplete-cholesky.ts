@@ -112,7 +112,15 @@ export function incompleteCholesky(
     for (let k = rowStart[i]; k < rowStart[i + 1]; k++) if (columns[k] === i) diagonal[i] = values[k];
   }
   // d[i] = A_ii·(1 + σ_i) minus the squares of row i's entries in the finished columns.
-  const shift = new Float64Array(n).fill(baseShift); // σ_i
+  // σ_i is a step function of the row: a rewind shifts every row from its start on, so rows from
+  // shiftStarts[k] up to the next start carry shiftValues[k]. Kept as steps, not n doubles.
+  const shiftStarts = [0];
+  const shiftValues = [baseShift];
+  const shiftOf = (i: number): number => {
+    let k = shiftStarts.length - 1;
+    while (shiftStarts[k] > i) k--;
+    return shiftValues[k];
+  };
   const d = diagonal.map((v) => v * (1 + baseShift));
 
   // Checkpoints: every `spacing` columns, the unshifted part of d (d[i] − A_ii·σ_i) is saved. The rest
@@ -141,7 +149,11 @@ export function incompleteCholesky(
       const slot = saved.length % 3;
       buffers[slot] ??= new Float64Array(n - j);
       const snapshot = buffers[slot].subarray(0, n - j);
-      for (let i = j; i < n; i++) snapshot[i - j] = d[i] - diagonal[i] * shift[i];
+      for (let k = 0; k < shiftStarts.length; k++) {
+        const end = k + 1 < shiftStarts.length ? shiftStarts[k + 1] : n;
+        const sigma = shiftValues[k];
+        for (let i = Math.max(j, shiftStarts[k]); i < end; i++) snapshot[i - j] = d[i] - diagonal[i] * sigma;
+      }
       saved.push(snapshot);
       if (saved.length > 3) saved[saved.length - 4] = undefined;
     }
@@ -209,17 +221,23 @@ export function incompleteCholesky(
       // Rewind at least one checkpoint interval, then shift every row from there on.
       const back = Math.max(0, Math.floor(j / spacing) - 1);
       const start = back * spacing;
-      const sigma = Math.max(initialShift, 3 * shift[j]);
+      const sigma = Math.max(initialShift, 3 * shiftOf(j));
       if (!(sigma < 1e6))
         throw new Error('incomplete Cholesky: a pivot stayed non-positive with every shift');
       rewinds++;
       maxShift = Math.max(maxShift, sigma);
       saved.length = back + 1;
       const snapshot = saved[back]!;
-      for (let i = start; i < n; i++) {
-        shift[i] = sigma;
-        d[i] = snapshot[i - start] + diagonal[i] * sigma;
+      while (shiftStarts.length > 1 && shiftStarts[shiftStarts.length - 1] >= start) {
+        shiftStarts.pop();
+        shiftValues.pop();
       }
+      if (shiftStarts[0] >= start) shiftValues[0] = sigma;
+      else {
+        shiftStarts.push(start);
+        shiftValues.push(sigma);
+      }
+      for (let i = start; i < n; i++) d[i] = snapshot[i - start] + diagonal[i] * sigma;
       rebuildLists(start);
       nnz = colStart[start];
       work.fill(0);
@@ -284,7 +302,7 @@ export function incompleteCholesky(
       threshold *= 2;
       restarts++;
       saved.length = 0;
-      for (let i = 0; i < n; i++) d[i] = diagonal[i] * (1 + shift[i]);
+      for (let i = 0; i < n; i++) d[i] = diagonal[i] * (1 + shiftOf(i));
       rebuildLists(0);
       nnz = 0;
       j = 0;

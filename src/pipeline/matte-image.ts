@@ -43,13 +43,13 @@ export interface MatteImageOptions extends MattingOptions {
 
 /**
  * Tiles run side by side only while their solves' memory adds up to at most this many bytes per image pixel,
- * reckoned from the method's bytes per unknown pixel (closed-form 500, learning-based 1000: matrix,
- * preconditioner, CG vectors). One tile larger than that runs alone; smaller ones join it first fit
- * (estimate-alpha-tiled.ts). Measured (bench/matting.ts, max over the alphamatting.com images and both
- * trimaps): at 75, closed-form trimap1 took 0.566–0.586 s per image; at 100, 0.498–0.505 s, with peaks of
- * 130/143 bytes per pixel (closed-form) and 142/145 (learning-based); at 150, closed-form rose to 167/191.
+ * reckoned from the method's bytes per unknown pixel (500–750: matrix, preconditioner, CG vectors); with
+ * foreground estimation's 40 or so that keeps the peak under the issue's 150 bytes per image pixel. One tile
+ * larger than that runs alone; smaller ones join it first fit (estimate-alpha-tiled.ts). Raising it to 100 made
+ * closed-form trimap1 ~8 % faster but let two large tiles of one image overlap: GT27 with trimap2 peaked at
+ * 136 in one run and 165 in the next (bench/matting.ts).
  */
-const TILE_BYTES_IN_FLIGHT_PER_PIXEL = 100;
+const TILE_BYTES_IN_FLIGHT_PER_PIXEL = 75;
 
 export interface MatteImageResult {
   alpha: PlaneF32;
