@@ -62,8 +62,9 @@ export const MATTING_METHODS: Record<string, MattingMethod> = {
     name: 'learning-based matting',
     description: 'Zheng & Kambhamettu 2009: alpha as a local ridge regression of the window colours',
     local: true,
-    // Its incomplete Cholesky factor is denser than closed-form's (drop threshold 1e-4, not 5e-4).
-    bytesPerUnknown: 750,
+    // Its incomplete Cholesky factor is denser than closed-form's (drop threshold 1e-4, not 5e-4). At 750,
+    // once tiles joined first fit, trimap2 peaked at 165 bytes per pixel (GT15) in one run of bench/matting.ts.
+    bytesPerUnknown: 1000,
     estimate: estimateAlphaLearningBased,
   },
   knn: {
