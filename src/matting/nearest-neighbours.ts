@@ -444,50 +444,6 @@ export class NearestNeighbourSearch {
 }
 
 /**
- * True when some tree point lies within squared distance `radiusSquared` (inclusive) of the box
- * lower … upper (`dimension` values each).
- */
-export function hasPointNearBox(
-  tree: KdTree,
-  lower: ArrayLike<number>,
-  upper: ArrayLike<number>,
-  radiusSquared: number,
-  stack: Int32Array = new Int32Array(128),
-): boolean {
-  if (tree.nodeCount === 0) return false;
-  const { dimension, points, start, end, left } = tree;
-  let sp = 0;
-  stack[sp++] = 0;
-  while (sp > 0) {
-    const node = stack[--sp];
-    const base = node * dimension;
-    let gap = 0;
-    for (let d = 0; d < dimension; d++) {
-      const g = Math.max(0, tree.lower[base + d] - upper[d], lower[d] - tree.upper[base + d]);
-      gap += g * g;
-    }
-    if (gap > radiusSquared) continue;
-    const child = left[node];
-    if (child >= 0) {
-      stack[sp++] = child;
-      stack[sp++] = child + 1;
-      continue;
-    }
-    for (let position = start[node]; position < end[node]; position++) {
-      const pb = position * dimension;
-      let d2 = 0;
-      for (let d = 0; d < dimension; d++) {
-        const v = points[pb + d];
-        const g = v < lower[d] ? lower[d] - v : v > upper[d] ? v - upper[d] : 0;
-        d2 += g * g;
-      }
-      if (d2 <= radiusSquared) return true;
-    }
-  }
-  return false;
-}
-
-/**
  * The k nearest neighbours of each query point (`queries` stored point after point, the tree's dimension
  * each), as original indices, nearest first: query q's are indices[q·k … q·k + k − 1]. Where the tree
  * has fewer than k points, the missing entries are −1.

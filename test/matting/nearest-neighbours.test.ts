@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import {
   buildKdTree,
   findNearestNeighbours,
-  hasPointNearBox,
   NearestNeighbourSearch,
 } from '../../src/matting/nearest-neighbours.ts';
 import { Random } from '../../src/synth/index.ts';
@@ -129,47 +128,10 @@ test('bounded and abandoning searches agree with the full search', () => {
   }
 });
 
-test('range tests around a point and a box agree with brute force', () => {
-  const dimension = 4;
-  const points = makePoints(1000, dimension, 5);
-  const tree = buildKdTree(points, dimension, 8);
-  const queries = makePoints(300, dimension, 6);
-  const random = new Random(1, 2);
-  for (let q = 0; q < 300; q++) {
-    const o = q * dimension;
-    const nearest = bruteForce(points, dimension, queries, o)[0];
-    const point = queries.subarray(o, o + dimension);
-    assert.equal(hasPointNearBox(tree, point, point, nearest), true);
-    assert.equal(hasPointNearBox(tree, point, point, nearest * 0.999 - 1e-12), false);
-
-    const lower = new Float64Array(dimension);
-    const upper = new Float64Array(dimension);
-    for (let d = 0; d < dimension; d++) {
-      const a = queries[o + d];
-      const b = a + 0.2 * (random.next() - 0.5);
-      lower[d] = Math.min(a, b);
-      upper[d] = Math.max(a, b);
-    }
-    let boxNearest = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < 1000; i++) {
-      let sum = 0;
-      for (let d = 0; d < dimension; d++) {
-        const v = points[i * dimension + d];
-        const g = Math.max(0, lower[d] - v, v - upper[d]);
-        sum += g * g;
-      }
-      boxNearest = Math.min(boxNearest, sum);
-    }
-    assert.equal(hasPointNearBox(tree, lower, upper, boxNearest), true);
-    assert.equal(hasPointNearBox(tree, lower, upper, boxNearest * 0.999 - 1e-12), false);
-  }
-});
-
 test('degenerate inputs: empty tree, fewer points than k, all points equal', () => {
   const empty = buildKdTree(new Float32Array(0), 3);
   const search = new NearestNeighbourSearch(empty, 3);
   assert.equal(search.search([0, 0, 0]), 0);
-  assert.equal(hasPointNearBox(empty, [0, 0, 0], [0, 0, 0], 1), false);
 
   const few = buildKdTree(new Float32Array([0, 0, 1, 1, 2, 2]), 2);
   const { indices, squaredDistances } = findNearestNeighbours(few, [0.9, 0.9], 5);
