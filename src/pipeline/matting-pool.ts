@@ -61,18 +61,10 @@ export class MattingPool {
    * over (pass crops made for the purpose).
    */
   foreground(image: InterleavedF32, alpha: PlaneF32): Promise<InterleavedF32> {
-    const slot = this.pickSlot();
-    const id = this.nextId++;
-    slot.busy++;
-    slot.worker.ref();
-    return new Promise<InterleavedF32>((resolve, reject) => {
-      this.pending.set(id, { resolve: (answer) => resolve(answer as InterleavedF32), reject });
-      const request: ForegroundRequest = { id, foreground: { image, alpha } };
-      slot.worker.postMessage(request, [image.data.buffer as ArrayBuffer, alpha.data.buffer as ArrayBuffer]);
-    }).finally(() => {
-      slot.busy--;
-      if (slot.busy === 0) slot.worker.unref();
-    });
+    return this.send<InterleavedF32>(
+      (id): ForegroundRequest => ({ id, foreground: { image, alpha } }),
+      [image.data.buffer as ArrayBuffer, alpha.data.buffer as ArrayBuffer],
+    );
   }
 
   /**
@@ -102,17 +94,21 @@ export class MattingPool {
     options: TileRequest['options'],
     transfer: boolean,
   ): Promise<TileSolution> {
+    return this.send<TileSolution>(
+      (id): TileRequest => ({ id, image, trimap, options }),
+      transfer ? [image.data.buffer as ArrayBuffer, trimap.data.buffer as ArrayBuffer] : [],
+    );
+  }
+
+  /** Posts the request made for a new id to the least busy worker; resolves with the worker's answer. */
+  private send<T>(request: (id: number) => { id: number }, transfer: ArrayBuffer[]): Promise<T> {
     const slot = this.pickSlot();
     const id = this.nextId++;
     slot.busy++;
     slot.worker.ref();
-    return new Promise<TileSolution>((resolve, reject) => {
-      this.pending.set(id, { resolve: (solution) => resolve(solution as TileSolution), reject });
-      const request: TileRequest = { id, image, trimap, options };
-      slot.worker.postMessage(
-        request,
-        transfer ? [image.data.buffer as ArrayBuffer, trimap.data.buffer as ArrayBuffer] : [],
-      );
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: (answer) => resolve(answer as T), reject });
+      slot.worker.postMessage(request(id), transfer);
     }).finally(() => {
       slot.busy--;
       if (slot.busy === 0) slot.worker.unref();
