@@ -17,7 +17,7 @@
 
 import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
 import { type AbortLike, throwIfAborted } from './abort.ts';
-import { conjugateGradient, type LinearOperator } from './conjugate-gradient.ts';
+import type { LinearOperator } from './conjugate-gradient.ts';
 import { applyIncompleteCholesky, incompleteCholesky } from './incomplete-cholesky.ts';
 import {
   applyInformationFlow,
@@ -26,6 +26,7 @@ import {
   type InformationFlowSystem,
   informationFlowDiagonal,
 } from './information-flow-laplacian.ts';
+import { solveMatteOperator } from './solve-matting-system.ts';
 import type { CsrMatrix } from './sparse.ts';
 import { type EdgeTrimmingOptions, trimTrimapFromEdges } from './trimap-edge-trimming.ts';
 
@@ -68,7 +69,6 @@ export function estimateAlphaInformationFlow(
   trimap: Trimap,
   options: InformationFlowMattingOptions = {},
 ): InformationFlowResult {
-  const { width, height } = image;
   const tolerance = options.tolerance ?? 2e-3;
   const { onProgress, signal } = options;
   throwIfAborted(signal);
@@ -109,38 +109,26 @@ export function estimateAlphaInformationFlow(
   // (Clipped in place: the system is not used again, and CG copies its start.)
   const x0 = system.knownEstimate;
   for (let u = 0; u < n; u++) x0[u] = Math.min(1, Math.max(0, x0[u]));
-  let reported = BUILT;
-  const result = conjugateGradient((x, y) => applyInformationFlow(system, x, y), system.rhs, {
-    tolerance,
-    maxIterations: options.maxIterations ?? 2000,
-    preconditioner,
-    x0,
-    signal,
-    onIteration: onProgress
-      ? (_, relativeResidual) => {
-          const done = Math.min(1, Math.log(relativeResidual) / Math.log(tolerance));
-          const fraction = BUILT + (1 - BUILT) * Math.max(0, done);
-          if (fraction > reported) {
-            reported = fraction;
-            onProgress(fraction);
-          }
-        }
-      : undefined,
-  });
+  const solvedMatte = solveMatteOperator(
+    (x, y) => applyInformationFlow(system, x, y),
+    system.rhs,
+    pixels,
+    solved,
+    {
+      tolerance,
+      maxIterations: options.maxIterations ?? 2000,
+      preconditioner,
+      x0,
+      onProgress,
+      progressStart: BUILT,
+      signal,
+    },
+  );
   const t3 = performance.now();
-
-  const alpha = new Float32Array(width * height);
-  const tri = solved.data;
-  for (let p = 0; p < alpha.length; p++) alpha[p] = tri[p] === 255 ? 1 : 0;
-  for (let u = 0; u < n; u++) alpha[pixels[u]] = Math.min(1, Math.max(0, result.x[u]));
-  if (reported < 1) onProgress?.(1);
   return {
-    alpha: { data: alpha, width, height },
+    ...solvedMatte,
     unknownCount: n + (trimming?.trimmed ?? 0),
     trimmedCount: trimming?.trimmed ?? 0,
-    iterations: result.iterations,
-    relativeResidual: result.relativeResidual,
-    converged: result.converged,
     timings: { trim: t0 - tStart, build: t1 - t0, factor: t2 - t1, solve: t3 - t2 },
     buildTimings: system.timings,
     factor: factorInfo,

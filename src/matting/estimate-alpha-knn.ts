@@ -9,12 +9,12 @@
  */
 
 import type { InterleavedF32, Trimap } from '../core/image.ts';
-import { conjugateGradient } from './conjugate-gradient.ts';
 import { buildKnnGraph, buildKnnSystem, type KnnPass, multiplyKnnGraph } from './knn-laplacian.ts';
 import {
   type LaplacianMattingResult,
   type LaplacianSolveOptions,
   solveLaplacianSystem,
+  solveMatteOperator,
 } from './solve-matting-system.ts';
 
 /** Solver options as for every Laplacian method: tolerance default 1e-7, preconditioner 'jacobi', order 'scan'. */
@@ -58,45 +58,28 @@ export function estimateAlphaKnn(image: InterleavedF32, trimap: Trimap, options:
   if (inverse) for (let u = 0; u < n; u++) inverse[u] = diagonal[u] > 0 ? 1 / diagonal[u] : 1;
   const t2 = performance.now();
 
-  // CG's remaining iterations are unknown, so progress follows the residual's fall on a log scale.
-  const tolerance = options.tolerance ?? 1e-7;
-  let reported = 0.8;
-  onProgress?.(reported);
-  const result = conjugateGradient((x, y) => multiplyKnnGraph(graph, x, y), graph.rhs, {
-    tolerance,
-    maxIterations: options.maxIterations ?? 10000,
-    preconditioner:
-      inverse &&
-      ((r, z) => {
-        for (let u = 0; u < n; u++) z[u] = r[u] * inverse[u];
-      }),
-    signal: options.signal,
-    onIteration: onProgress
-      ? (_iteration, relativeResidual) => {
-          const done = Math.min(1, Math.max(0, Math.log(relativeResidual) / Math.log(tolerance)));
-          const fraction = 0.8 + 0.2 * done;
-          if (fraction > reported) {
-            reported = fraction;
-            onProgress(fraction);
-          }
-        }
-      : undefined,
-  });
-  const t3 = performance.now();
-
-  const { width, height } = trimap;
-  const tri = trimap.data;
-  const alpha = new Float32Array(width * height);
-  for (let p = 0; p < alpha.length; p++) alpha[p] = tri[p] === 255 ? 1 : 0;
-  for (let u = 0; u < n; u++) alpha[graph.pixels[u]] = Math.min(1, Math.max(0, result.x[u]));
-  if (reported < 1) onProgress?.(1);
+  const solved = solveMatteOperator(
+    (x, y) => multiplyKnnGraph(graph, x, y),
+    graph.rhs,
+    graph.pixels,
+    trimap,
+    {
+      tolerance: options.tolerance ?? 1e-7,
+      maxIterations: options.maxIterations ?? 10000,
+      preconditioner:
+        inverse &&
+        ((r, z) => {
+          for (let u = 0; u < n; u++) z[u] = r[u] * inverse[u];
+        }),
+      onProgress,
+      progressStart: 0.8,
+      signal: options.signal,
+    },
+  );
   return {
-    alpha: { data: alpha, width, height },
+    ...solved,
     unknownCount: n,
-    iterations: result.iterations,
-    relativeResidual: result.relativeResidual,
-    converged: result.converged,
-    timings: { build: t1 - t0, factor: t2 - t1, solve: t3 - t2 },
+    timings: { build: t1 - t0, factor: t2 - t1, solve: performance.now() - t2 },
     factor: { entries: 0, rewinds: 0, maxShift: 0 },
   };
 }

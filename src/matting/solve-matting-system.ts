@@ -111,7 +111,6 @@ export function solveMattingSystem(
   trimap: Trimap,
   options: SolveMattingSystemOptions = {},
 ): SolvedMatte {
-  const { width, height } = trimap;
   const n = matrix.n;
   const tolerance = options.tolerance ?? 1e-7;
   const t0 = performance.now();
@@ -137,9 +136,43 @@ export function solveMattingSystem(
   }
   const t1 = performance.now();
   options.collectGarbage?.();
+  const solved = solveMatteOperator((x, y) => csrMultiply(matrix, x, y), rhs, pixels, trimap, {
+    tolerance,
+    maxIterations: options.maxIterations ?? 10000,
+    preconditioner,
+    onProgress: options.onProgress,
+    progressStart: options.progressStart,
+    signal: options.signal,
+  });
+  return { ...solved, timings: { factor: t1 - t0, solve: performance.now() - t1 }, factor: factorInfo };
+}
 
+export interface MatteOperatorOptions {
+  tolerance: number;
+  maxIterations: number;
+  preconditioner?: LinearOperator;
+  /** CG's start (default 0). */
+  x0?: Float64Array;
+  /** Progress in [0, 1] of the whole estimate; the solve reports from `progressStart` up to 1. */
+  onProgress?: (fraction: number) => void;
+  progressStart?: number;
+  signal?: AbortLike;
+}
+
+/**
+ * CG on L_uu given as an operator (a CSR matrix's product, or a matrix-free one as KNN's and information
+ * flow's), then α for every pixel: the trimap's 0 or 1, and the solution clipped to [0, 1] at the unknowns.
+ */
+export function solveMatteOperator(
+  multiply: LinearOperator,
+  rhs: Float64Array,
+  pixels: Int32Array,
+  trimap: Trimap,
+  options: MatteOperatorOptions,
+): { alpha: PlaneF32; iterations: number; relativeResidual: number; converged: boolean } {
+  const { width, height } = trimap;
+  const { tolerance, onProgress } = options;
   // CG's remaining iterations are unknown, so progress follows the residual's fall on a log scale.
-  const onProgress = options.onProgress;
   const start = options.progressStart ?? 0;
   let reported = start;
   onProgress?.(start);
@@ -154,29 +187,24 @@ export function solveMattingSystem(
       }
     : undefined;
 
-  const result = conjugateGradient((x, y) => csrMultiply(matrix, x, y), rhs, {
+  const result = conjugateGradient(multiply, rhs, {
     tolerance,
-    maxIterations: options.maxIterations ?? 10000,
-    preconditioner,
+    maxIterations: options.maxIterations,
+    preconditioner: options.preconditioner,
+    x0: options.x0,
     onIteration,
     signal: options.signal,
   });
-  const t2 = performance.now();
 
   const alpha = new Float32Array(width * height);
   const tri = trimap.data;
   for (let p = 0; p < alpha.length; p++) alpha[p] = tri[p] === 255 ? 1 : 0;
-  for (let u = 0; u < n; u++) {
-    const v = result.x[u];
-    alpha[pixels[u]] = Math.min(1, Math.max(0, v));
-  }
+  for (let u = 0; u < pixels.length; u++) alpha[pixels[u]] = Math.min(1, Math.max(0, result.x[u]));
   if (reported < 1) onProgress?.(1);
   return {
     alpha: { data: alpha, width, height },
     iterations: result.iterations,
     relativeResidual: result.relativeResidual,
     converged: result.converged,
-    timings: { factor: t1 - t0, solve: t2 - t1 },
-    factor: factorInfo,
   };
 }
