@@ -57,35 +57,37 @@ export function trimapFromProbability(
   const { width, height, data } = probability;
   const n = width * height;
   const diagonal = Math.hypot(width, height);
-  // Seeds of the band: pixels on either side of the 0.5 contour. Unsure pixels: neither sure label.
+  // Labels from confidence (unsure pixels, neither sure label, are unknown), and the seeds of the band:
+  // pixels on either side of the 0.5 contour.
+  const out = new Uint8Array(n);
   const contour = new Uint8Array(n);
-  const unsure = new Uint8Array(n);
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) {
       const i = row + x;
       const p = data[i];
       const inside = p > 0.5;
-      if (
-        (x + 1 < width && data[i + 1] > 0.5 !== inside) ||
-        (y + 1 < height && data[i + width] > 0.5 !== inside)
-      ) {
-        contour[i] = MASK_SET;
-        if (x + 1 < width && data[i + 1] > 0.5 !== inside) contour[i + 1] = MASK_SET;
-        if (y + 1 < height && data[i + width] > 0.5 !== inside) contour[i + width] = MASK_SET;
-      }
+      if (x + 1 < width && data[i + 1] > 0.5 !== inside) contour[i] = contour[i + 1] = MASK_SET;
+      if (y + 1 < height && data[i + width] > 0.5 !== inside) contour[i] = contour[i + width] = MASK_SET;
       // NaN is neither sure label: it lands in the unknown band.
-      if (!(p >= o.sureForeground) && !(p <= o.sureBackground)) unsure[i] = MASK_SET;
+      out[i] =
+        p >= o.sureForeground
+          ? TRIMAP_FOREGROUND
+          : p <= o.sureBackground
+            ? TRIMAP_BACKGROUND
+            : TRIMAP_UNKNOWN;
     }
   }
-  const bandRadius = Math.max(o.minBandPixels, o.band * diagonal);
-  const band = dilate({ data: contour, width, height }, bandRadius).data;
-  const grown =
-    o.unsureGrowth > 0 ? dilate({ data: unsure, width, height }, o.unsureGrowth * diagonal).data : unsure;
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    if (band[i] !== 0 || grown[i] !== 0) out[i] = TRIMAP_UNKNOWN;
-    else out[i] = data[i] > 0.5 ? TRIMAP_FOREGROUND : TRIMAP_BACKGROUND;
+  if (o.unsureGrowth > 0) {
+    const unsure = new Uint8Array(n);
+    for (let i = 0; i < n; i++) if (out[i] === TRIMAP_UNKNOWN) unsure[i] = MASK_SET;
+    markUnknown(out, dilate({ data: unsure, width, height }, o.unsureGrowth * diagonal).data);
   }
+  const bandRadius = Math.max(o.minBandPixels, o.band * diagonal);
+  markUnknown(out, dilate({ data: contour, width, height }, bandRadius).data);
   return { data: out, width, height };
+}
+
+function markUnknown(trimap: Uint8Array, mask: Uint8Array): void {
+  for (let i = 0; i < trimap.length; i++) if (mask[i] !== 0) trimap[i] = TRIMAP_UNKNOWN;
 }

@@ -39,6 +39,9 @@ test('dilate and erode match brute force for integer and fractional radii', () =
     [15, 11, 0.9, 2.9],
     [12, 9, 0.05, 40], // radius far beyond the image
     [1, 20, 0.3, 3],
+    [60, 45, 0.002, 12.5], // sparse seeds, discs wider than the gaps between them
+    [60, 45, 0.01, 7.3],
+    [45, 60, 0.97, 9],
   ];
   for (let i = 0; i < 12; i++) {
     cases.push([randomInt(random, 1, 24), randomInt(random, 1, 24), random(), random() * 6]);
