@@ -3,9 +3,15 @@
  * same code runs tiles one after another in a browser worker or spreads them over a pool of threads.
  */
 import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
-import { cropInterleaved, cropTrimap, type Rect } from '../core/rect.ts';
+import { cropInterleaved, cropTrimap } from '../core/rect.ts';
 import { type AbortLike, throwIfAborted } from './abort.ts';
-import { type MattingTile, pasteTileCore, planMattingTiles, type TilePlanOptions } from './tile-plan.ts';
+import {
+  countUnknownIn,
+  type MattingTile,
+  pasteTileCore,
+  planMattingTiles,
+  type TilePlanOptions,
+} from './tile-plan.ts';
 
 export interface TileSolution {
   alpha: PlaneF32;
@@ -97,15 +103,4 @@ export async function estimateAlphaTiled(
   await Promise.all(running);
   if (failure) throw failure.error;
   return { alpha: result, tiles, iterations, unknownCount, converged };
-}
-
-function countUnknownIn(trimap: Trimap, rect: Rect): number {
-  let count = 0;
-  for (let y = rect.y0; y < rect.y1; y++) {
-    for (let x = rect.x0; x < rect.x1; x++) {
-      const t = trimap.data[y * trimap.width + x];
-      if (t > 0 && t < 255) count++;
-    }
-  }
-  return count;
 }

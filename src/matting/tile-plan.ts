@@ -110,3 +110,15 @@ function isWellPosed(trimap: Trimap, rect: Rect): boolean {
 function sameRect(a: Rect, b: Rect): boolean {
   return a.x0 === b.x0 && a.y0 === b.y0 && a.x1 === b.x1 && a.y1 === b.y1;
 }
+
+/** Unknown pixels (neither 0 nor 255) of the trimap inside `rect`: a tile's share of the work. */
+export function countUnknownIn(trimap: Trimap, rect: Rect): number {
+  const { width, data } = trimap;
+  let count = 0;
+  for (let y = rect.y0; y < rect.y1; y++) {
+    for (let i = y * width + rect.x0, end = y * width + rect.x1; i < end; i++) {
+      if (data[i] !== 0 && data[i] !== 255) count++;
+    }
+  }
+  return count;
+}
