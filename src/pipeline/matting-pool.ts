@@ -15,6 +15,7 @@ import { CutoutError, ERROR_CODES, type ErrorCode } from '../errors.ts';
 import type { TileSolution, TileSolver } from '../matting/estimate-alpha-tiled.ts';
 import type { ForegroundEstimator } from '../refine/foreground-in-band.ts';
 import type { CollectRequest, ForegroundRequest, TileRequest } from './matting-worker.ts';
+import { optimiseInPlace } from './optimise-in-place.ts';
 import { SharedPlanes } from './shared-planes.ts';
 import { workerEntry } from './worker-bundle.ts';
 
@@ -153,6 +154,7 @@ export class MattingPool {
   }
 
   private startWorker(): Worker {
+    optimiseInPlace();
     const worker = new Worker(
       workerEntry(
         new URL('./matting-worker.ts', import.meta.url),

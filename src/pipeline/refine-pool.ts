@@ -19,6 +19,7 @@ import { Worker } from 'node:worker_threads';
 import { CutoutError, ERROR_CODES, type ErrorCode } from '../errors.ts';
 import type { RefineTileResult } from '../refine/refine-tile.ts';
 import type { RefineTileRequest, RefineTileSolver } from '../refine/refine-tiled.ts';
+import { optimiseInPlace } from './optimise-in-place.ts';
 import type { RefineWorkerRequest } from './refine-worker.ts';
 import { SharedPlanes } from './shared-planes.ts';
 import { workerEntry } from './worker-bundle.ts';
@@ -115,6 +116,7 @@ export class RefinePool {
   }
 
   private startWorker(): Worker {
+    optimiseInPlace();
     const worker = new Worker(
       workerEntry(
         new URL('./refine-worker.ts', import.meta.url),
