@@ -77,6 +77,20 @@ export interface IncompleteCholeskyOptions {
    * the next garbage collection: a denser factor (a lower threshold) should reserve more.
    */
   capacity?: number;
+  /**
+   * Arrays to build the factor in, kept by the caller from one factorisation to the next on the same thread:
+   * the factor returned views them (valid until the next factorisation with this storage), and arrays that had
+   * to grow are left here for the next one. A matting tile's factor is its largest allocation (~100 entries
+   * per unknown of a hair tile at the cascade's threshold, 8 bytes each), and fresh memory costs a page fault
+   * per 4 KB on first touch: the tiles after a thread's first, largest, one reuse its pages.
+   */
+  storage?: FactorStorage;
+}
+
+/** See IncompleteCholeskyOptions.storage. */
+export interface FactorStorage {
+  rows?: Int32Array;
+  values?: Float32Array;
 }
 
 /** Drop thresholds from this up collect columns through a bit set of touched rows (see the header). */
@@ -101,9 +115,12 @@ export function incompleteCholesky(
 
   // Matting factors hold 1.5–2.5 times A's entries (3–5 times those of its upper triangle); pages not
   // written to are never touched.
+  const storage = options.storage;
   let capacity = Math.max(16, options.capacity ?? a.values.length * (a.symmetric ? 6 : 3));
-  let rows = new Int32Array(capacity);
-  let vals = new Float32Array(capacity);
+  const stored = storage?.rows && storage.values ? Math.min(storage.rows.length, storage.values.length) : 0;
+  if (stored >= capacity) capacity = stored;
+  let rows = stored >= capacity && storage?.rows ? storage.rows : new Int32Array(capacity);
+  let vals = stored >= capacity && storage?.values ? storage.values : new Float32Array(capacity);
   const colStart = new Int32Array(n + 1);
   const inverseDiagonal = new Float64Array(n);
 
@@ -319,6 +336,10 @@ export function incompleteCholesky(
 
   // Views, not copies: a copy would hold the factor twice at the peak, and the pages of the unused
   // capacity were never written, so they take no memory.
+  if (storage) {
+    storage.rows = rows;
+    storage.values = vals;
+  }
   return {
     n,
     colStart,

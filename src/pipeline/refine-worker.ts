@@ -6,10 +6,16 @@ export interface RefineWorkerRequest extends RefineTileRequest {
   id: number;
 }
 
-// The whole image arrives in shared memory; each tile is cropped into these, reused from tile to tile.
-const buffers: TileCropBuffers = {};
+// The whole image arrives in shared memory; each tile is cropped into these, reused from tile to tile
+// (with the storage of the solve's factor) until the pool has nothing more for this worker.
+let buffers: TileCropBuffers = {};
 
-parentPort!.on('message', ({ id, ...request }: RefineWorkerRequest) => {
+parentPort!.on('message', (message: RefineWorkerRequest | { release: true }) => {
+  if ('release' in message) {
+    buffers = {};
+    return;
+  }
+  const { id, ...request } = message;
   try {
     const result = solveTileRequest(request, buffers);
     const transfer = [result.alpha.data.buffer as ArrayBuffer];

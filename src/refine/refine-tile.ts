@@ -17,6 +17,7 @@ import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
 import { cropInterleaved, cropPlane, cropTrimap, expandRect, type Rect } from '../core/rect.ts';
 import { estimateForeground } from '../foreground/estimate-foreground-multilevel.ts';
 import type { AbortLike } from '../matting/abort.ts';
+import type { FactorStorage } from '../matting/incomplete-cholesky.ts';
 import { alphaFromColourSamples } from './alpha-from-colour-samples.ts';
 import { type AlphaPrior, estimateAlphaWithPrior } from './closed-form-with-prior.ts';
 
@@ -50,6 +51,11 @@ export interface RefineTileOptions {
    * colours are estimated only around the fractional α inside it; elsewhere F = I. Default: the whole tile.
    */
   keep?: Rect;
+  /**
+   * Arrays for the solve's preconditioner, kept by the thread from tile to tile (refine-tiled.ts
+   * TileCropBuffers); never sent with a tile.
+   */
+  factorStorage?: FactorStorage;
   signal?: AbortLike;
 }
 
@@ -116,6 +122,7 @@ export function refineTile(
   const solved = estimateAlphaWithPrior(image, trimap, prior, {
     tolerance: options.tolerance ?? REFINE_TILE_DEFAULTS.tolerance,
     icholThreshold: options.icholThreshold ?? REFINE_TILE_DEFAULTS.icholThreshold,
+    factorStorage: options.factorStorage,
     signal: options.signal,
   });
   if (snap > 0) snapAlpha(solved.alpha.data, snap);

@@ -20,6 +20,7 @@
 import type { InterleavedF32, PlaneF32, Trimap } from '../core/image.ts';
 import { cropInterleaved, cropPlane, cropTrimap, expandRect, type Rect } from '../core/rect.ts';
 import { type AbortLike, throwIfAborted } from '../matting/abort.ts';
+import type { FactorStorage } from '../matting/incomplete-cholesky.ts';
 import { countUnknownIn, type MattingTile, pasteTileCore } from '../matting/tile-plan.ts';
 import {
   type FractionalForeground,
@@ -46,11 +47,12 @@ export interface RefineTileRequest {
   options: Omit<RefineTileOptions, 'signal'>;
 }
 
-/** Reusable crop buffers (grown as needed) for solving tile after tile on one thread. */
+/** Reusable buffers (grown as needed) for solving tile after tile on one thread: the crops and the factor. */
 export interface TileCropBuffers {
   image?: Float32Array;
   trimap?: Uint8Array;
   probability?: Float32Array;
+  factor?: FactorStorage;
 }
 
 /** Solves one request on this thread: crops it (into `buffers` when given) and runs `refineTile`. */
@@ -69,7 +71,7 @@ export function solveTileRequest(
     cropInterleaved(request.image, crop, buffers.image),
     cropTrimap(request.trimap, crop, buffers.trimap),
     cropPlane(request.probability, crop, buffers.probability),
-    request.options,
+    { ...request.options, factorStorage: (buffers.factor ??= {}) },
   );
 }
 

@@ -4,6 +4,7 @@ import { buildClosedFormSystem } from '../../src/matting/closed-form-laplacian.t
 import { conjugateGradient } from '../../src/matting/conjugate-gradient.ts';
 import {
   applyIncompleteCholesky,
+  type FactorStorage,
   type IncompleteCholesky,
   incompleteCholesky,
 } from '../../src/matting/incomplete-cholesky.ts';
@@ -192,4 +193,31 @@ test('a reservation too small grows the factor (copying it) and changes nothing 
     assert.deepEqual(g.values, f.values);
     assert.deepEqual(g.inverseDiagonal, f.inverseDiagonal);
   }
+});
+
+test('storage kept between factorisations is reused when large enough, grown and kept when not', () => {
+  const small = mixedGrid(8, 3);
+  const large = mixedGrid(14, 4);
+  const storage: FactorStorage = {};
+  const first = incompleteCholesky(large, { threshold: 0.01, storage });
+  const rows = storage.rows;
+  assert.ok(rows && storage.values && first.rows.buffer === rows.buffer, 'the factor views the kept arrays');
+  // Filled with garbage: the next factor must not depend on what the arrays held.
+  rows.fill(-7);
+  storage.values.fill(Number.NaN);
+  const reused = incompleteCholesky(small, { threshold: 0.01, storage });
+  assert.equal(storage.rows, rows, 'a smaller factor reuses the arrays');
+  assert.equal(reused.rows.buffer, rows.buffer);
+  const fresh = incompleteCholesky(small, { threshold: 0.01 });
+  assert.deepEqual(reused.colStart, fresh.colStart);
+  assert.deepEqual(reused.rows, fresh.rows);
+  assert.deepEqual(reused.values, fresh.values);
+  // Too small a store (and a reservation too small to fit) grows, and the grown arrays are kept.
+  const tiny: FactorStorage = { rows: new Int32Array(16), values: new Float32Array(16) };
+  const grown = incompleteCholesky(large, { threshold: 0.01, capacity: 16, storage: tiny });
+  const expected = incompleteCholesky(large, { threshold: 0.01 });
+  assert.ok(tiny.rows!.length >= expected.rows.length);
+  assert.equal(grown.rows.buffer, tiny.rows!.buffer);
+  assert.deepEqual(grown.rows, expected.rows);
+  assert.deepEqual(grown.values, expected.values);
 });
