@@ -67,11 +67,12 @@ export function solveTileRequest(
   if (!buffers.trimap || buffers.trimap.length < pixels) buffers.trimap = new Uint8Array(pixels);
   if (!buffers.probability || buffers.probability.length < pixels)
     buffers.probability = new Float32Array(pixels);
+  buffers.factor ??= {};
   return refineTile(
     cropInterleaved(request.image, crop, buffers.image),
     cropTrimap(request.trimap, crop, buffers.trimap),
     cropPlane(request.probability, crop, buffers.probability),
-    { ...request.options, factorStorage: (buffers.factor ??= {}) },
+    { ...request.options, factorStorage: buffers.factor },
   );
 }
 
