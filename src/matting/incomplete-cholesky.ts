@@ -80,9 +80,10 @@ export interface IncompleteCholeskyOptions {
   /**
    * Arrays to build the factor in, kept by the caller from one factorisation to the next on the same thread:
    * the factor returned views them (valid until the next factorisation with this storage), and arrays that had
-   * to grow are left here for the next one. A matting tile's factor is its largest allocation (~100 entries
-   * per unknown of a hair tile at the cascade's threshold, 8 bytes each), and fresh memory costs a page fault
-   * per 4 KB on first touch: the tiles after a thread's first, largest, one reuse its pages.
+   * to grow are left here for the next one. A matting tile's factor is one of its largest allocations (~22
+   * entries per unknown of a hair tile at the cascade's threshold, 8 bytes each: ~80 MB for 450k unknowns),
+   * and fresh memory costs a page fault per 4 KB on first touch: the tiles after a thread's first, largest,
+   * one reuse its pages.
    */
   storage?: FactorStorage;
 }

@@ -33,7 +33,7 @@ export interface RefineMaskOptions {
   /** Use this trimap instead of one made from the probability (an engine's own, e.g. the chroma key's). */
   trimap?: Trimap;
   trimapOptions?: TrimapFromProbabilityOptions;
-  tile?: Omit<RefineTileOptions, 'signal' | 'solve'>;
+  tile?: Omit<RefineTileOptions, 'signal' | 'solve' | 'factorStorage'>;
   tiles?: RefineTilePlanOptions;
   solveTile?: RefineTileSolver;
   /** Estimate foreground colours. Default true. */

@@ -44,7 +44,7 @@ export interface RefineTileRequest {
   probability: PlaneF32;
   /** The tile's crop: its solved rectangle and the context its colour samples come from. */
   crop: Rect;
-  options: Omit<RefineTileOptions, 'signal'>;
+  options: Omit<RefineTileOptions, 'signal' | 'factorStorage'>;
 }
 
 /** Reusable buffers (grown as needed) for solving tile after tile on one thread: the crops and the factor. */
@@ -79,7 +79,7 @@ export function solveTileRequest(
 export type RefineTileSolver = (request: RefineTileRequest) => Promise<RefineTileResult> | RefineTileResult;
 
 export interface RefineTiledOptions {
-  tile?: Omit<RefineTileOptions, 'signal' | 'solve'>;
+  tile?: Omit<RefineTileOptions, 'signal' | 'solve' | 'factorStorage'>;
   /**
    * How far beyond its solved rectangle a tile's crop reaches, in pixels, for the colour samples only.
    * Default: the sample radius.
