@@ -15,7 +15,7 @@
  * a dense work vector and collected in row order, which keeps it sorted and spares the update loop any
  * "seen before?" test, in one of two ways. A dense factor (a small drop threshold, as closed-form's 5e-4)
  * touches most rows between j and the last one it reaches, and is collected by scanning them. A sparse one
- * (the cascade's 1e-2) touches few: scanning read ~1050 entries per column of a 450k-unknown hair tile to
+ * (the cascade's 1e-2 and 2e-2) touches few: scanning read ~1050 entries per column of a 450k-unknown hair tile to
  * find ~100, four times the updates and most of the factorisation's time, so there each touched row is
  * also marked in a bit set and the set bits are walked instead (that tile 1.31 → 0.87 s; the same
  * factors bit for bit). Marking costs the dense factors more than it saves (5e-4: +10–25 %). As in

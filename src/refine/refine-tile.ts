@@ -34,7 +34,7 @@ export interface RefineTileOptions {
   sampleRadius?: number;
   /** α below this becomes 0, above 1 − snap becomes 1. Default 0.04. */
   snap?: number;
-  /** Drop threshold of the incomplete Cholesky factor (closed-form-with-prior.ts). Default 1e-2. */
+  /** Drop threshold of the incomplete Cholesky factor (closed-form-with-prior.ts). Default 2e-2. */
   icholThreshold?: number;
   /** CG tolerance. Default 1e-3. */
   tolerance?: number;
@@ -86,7 +86,7 @@ export const REFINE_TILE_DEFAULTS = {
   sampleRadius: 32,
   snap: 0.04,
   tolerance: 1e-3,
-  icholThreshold: 1e-2,
+  icholThreshold: 2e-2,
 } as const;
 
 export function refineTile(
