@@ -35,7 +35,8 @@ export async function estimateForegroundInBand(
     trimap[i] = a <= 0 ? 0 : a >= 1 ? 255 : 128;
   }
   const out: InterleavedF32 = { data: image.data.slice(), width, height, channels: image.channels };
-  const tiles = planRefineTiles({ data: trimap, width, height }, { minKnown: 1 });
+  // 1024-px cells as measured for `cutout matte` (bench/results/matting-cf-time.md); the cascade's own tiles are smaller.
+  const tiles = planRefineTiles({ data: trimap, width, height }, { minKnown: 1, tileSize: 1024 });
   const c = image.channels;
   let next = 0;
   const runTiles = async () => {
