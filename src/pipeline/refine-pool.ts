@@ -132,9 +132,6 @@ export class RefinePool {
         if (message.result) job?.resolve(message.result);
         else job?.reject(reviveError(message.error ?? {}));
         this.dispatch();
-        // Nothing left for this worker: it lets go of the crops and factor storage it kept between tiles
-        // (hundreds of MB after a large tile of hair), which an idle process should not hold.
-        if (!slot.job) worker.postMessage({ release: true });
       },
     );
     worker.on('error', (error) => {

@@ -7,15 +7,15 @@ export interface RefineWorkerRequest extends RefineTileRequest {
 }
 
 // The whole image arrives in shared memory; each tile is cropped into these, reused from tile to tile
-// (with the storage of the solve's factor) until the pool has nothing more for this worker.
+// (with the storage of the solve's factor) and from image to image of a batch. A worker idle for
+// RELEASE_AFTER_MS lets go of them: after a large tile of hair they hold over a hundred MB, which an idle
+// server should not keep, while the next photo of a batch (decoded meanwhile) comes well within that time.
+const RELEASE_AFTER_MS = 2000;
 let buffers: TileCropBuffers = {};
+let release: ReturnType<typeof setTimeout> | undefined;
 
-parentPort!.on('message', (message: RefineWorkerRequest | { release: true }) => {
-  if ('release' in message) {
-    buffers = {};
-    return;
-  }
-  const { id, ...request } = message;
+parentPort!.on('message', ({ id, ...request }: RefineWorkerRequest) => {
+  clearTimeout(release);
   try {
     const result = solveTileRequest(request, buffers);
     const transfer = [result.alpha.data.buffer as ArrayBuffer];
@@ -30,4 +30,9 @@ parentPort!.on('message', (message: RefineWorkerRequest | { release: true }) => 
     const { name, message, code, file } = error as Error & { code?: string; file?: string };
     parentPort!.postMessage({ id, error: { name, message, code, file } });
   }
+  // Counted from the end of the tile: a long tile is not idle time.
+  release = setTimeout(() => {
+    buffers = {};
+  }, RELEASE_AFTER_MS);
+  release.unref();
 });
