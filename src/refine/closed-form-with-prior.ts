@@ -34,6 +34,7 @@ import {
   type FactorStorage,
   incompleteCholesky,
 } from '../matting/incomplete-cholesky.ts';
+import { alphaFromSolution } from '../matting/solve-matting-system.ts';
 import { type CsrMatrix, csrMultiply } from '../matting/sparse.ts';
 
 export interface AlphaPrior {
@@ -130,13 +131,4 @@ function addPrior(matrix: CsrMatrix, rhs: Float64Array, pixels: Int32Array, prio
     }
   }
   return x0;
-}
-
-/** α for every pixel: the trimap's 0 or 1, and the solution clipped to [0, 1] at the unknowns. */
-function alphaFromSolution(trimap: Trimap, pixels: Int32Array, x: Float64Array): Float32Array {
-  const tri = trimap.data;
-  const alpha = new Float32Array(tri.length);
-  for (let p = 0; p < tri.length; p++) alpha[p] = tri[p] === 255 ? 1 : 0;
-  for (let u = 0; u < x.length; u++) alpha[pixels[u]] = Math.min(1, Math.max(0, x[u]));
-  return alpha;
 }
