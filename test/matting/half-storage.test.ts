@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { InterleavedF32, Trimap } from '../../src/core/image.ts';
 import { buildClosedFormSystem } from '../../src/matting/closed-form-laplacian.ts';
 import { conjugateGradient } from '../../src/matting/conjugate-gradient.ts';
 import { estimateAlphaTiled } from '../../src/matting/estimate-alpha-tiled.ts';
@@ -13,6 +12,7 @@ import { buildKnnSystem } from '../../src/matting/knn-laplacian.ts';
 import { buildLearningBasedSystem } from '../../src/matting/learning-based-laplacian.ts';
 import { buildKdTree, NearestNeighbourSearch } from '../../src/matting/nearest-neighbours.ts';
 import { type CsrMatrix, csrMultiply, csrToDense } from '../../src/matting/sparse.ts';
+import { maxDifference, twoColourScene } from '../helpers/two-colour-scene.ts';
 
 function random(seed: number): () => number {
   let s = seed >>> 0;
@@ -22,29 +22,6 @@ function random(seed: number): () => number {
   };
 }
 
-/** A noisy two-colour image with a ragged unknown band across the middle. */
-function scene(width: number, height: number, seed: number): { image: InterleavedF32; trimap: Trimap } {
-  const rand = random(seed);
-  const data = new Float32Array(width * height * 3);
-  const tri = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const p = y * width + x;
-      const edge = width / 2 + 4 * Math.sin(y / 3);
-      const a = Math.min(1, Math.max(0, (x - edge) / 6 + 0.5));
-      for (let c = 0; c < 3; c++) data[p * 3 + c] = a * (0.2 + 0.3 * c) + (1 - a) * 0.8 + 0.05 * rand();
-      tri[p] = x < edge - 8 + 3 * rand() ? 0 : x > edge + 8 - 3 * rand() ? 255 : 128;
-    }
-  }
-  return { image: { data, width, height, channels: 3 }, trimap: { data: tri, width, height } };
-}
-
-function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
-  return d;
-}
-
 function product(matrix: CsrMatrix, x: Float64Array): Float64Array {
   const y = new Float64Array(matrix.n);
   csrMultiply(matrix, x, y);
@@ -52,7 +29,7 @@ function product(matrix: CsrMatrix, x: Float64Array): Float64Array {
 }
 
 test('upper storage of the window Laplacians is the full matrix halved', () => {
-  const { image, trimap } = scene(40, 30, 1);
+  const { image, trimap } = twoColourScene(40, 30, 1);
   for (const build of [buildClosedFormSystem, buildLearningBasedSystem]) {
     const full = build(image, trimap);
     const upper = build(image, trimap, { storage: 'upper' });
@@ -75,7 +52,7 @@ test('upper storage of the window Laplacians is the full matrix halved', () => {
 });
 
 test('KNN upper and pairs storage give the full matrix products', () => {
-  const { image, trimap } = scene(36, 28, 3);
+  const { image, trimap } = twoColourScene(36, 28, 3);
   for (const kernel of ['binary', 'soft'] as const) {
     const full = buildKnnSystem(image, trimap, { kernel });
     const x = Float64Array.from({ length: full.matrix.n }, random(4));
@@ -94,7 +71,7 @@ test('KNN upper and pairs storage give the full matrix products', () => {
 });
 
 test('incomplete Cholesky of the upper triangle equals that of the full matrix', () => {
-  const { image, trimap } = scene(40, 30, 5);
+  const { image, trimap } = twoColourScene(40, 30, 5);
   const full = incompleteCholesky(buildClosedFormSystem(image, trimap).matrix, { threshold: 5e-4 });
   const upper = incompleteCholesky(buildClosedFormSystem(image, trimap, { storage: 'upper' }).matrix, {
     threshold: 5e-4,
@@ -107,7 +84,7 @@ test('incomplete Cholesky of the upper triangle equals that of the full matrix',
 });
 
 test('the memory bound doubles the drop threshold until the factor fits, and it still preconditions', () => {
-  const { image, trimap } = scene(48, 40, 7);
+  const { image, trimap } = twoColourScene(48, 40, 7);
   const system = buildClosedFormSystem(image, trimap, { storage: 'upper' });
   const unbounded = incompleteCholesky(system.matrix, { threshold: 5e-4, baseShift: 5e-5 });
   assert.equal(unbounded.restarts, 0);
@@ -148,7 +125,7 @@ test('a reused k-d tree finds the same neighbours as a fresh one', () => {
 });
 
 test('tiles in flight stay within the unknown-pixel budget, largest first, then first fit', async () => {
-  const { image, trimap } = scene(200, 120, 11);
+  const { image, trimap } = twoColourScene(200, 120, 11);
   const events: { unknown: number; inFlight: number }[] = [];
   let inFlight = 0;
   const budget = 800;

@@ -5,40 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { InterleavedF32, Trimap } from '../../src/core/image.ts';
 import { estimateAlphaKnn } from '../../src/matting/estimate-alpha-knn.ts';
 import { buildKnnGraph, buildKnnSystem, multiplyKnnGraph } from '../../src/matting/knn-laplacian.ts';
 import { UnknownPointSearch } from '../../src/matting/knn-unknown-search.ts';
 import { buildKdTree, NearestNeighbourSearch } from '../../src/matting/nearest-neighbours.ts';
 import { csrMultiply } from '../../src/matting/sparse.ts';
 import { Random } from '../../src/synth/index.ts';
-
-/** A noisy two-colour picture with a ragged unknown band, and a few far-away pixels of the other colour. */
-function scene(width: number, height: number, seed: number): { image: InterleavedF32; trimap: Trimap } {
-  const random = new Random(seed, 3);
-  const data = new Float32Array(width * height * 3);
-  const tri = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const p = y * width + x;
-      const edge = width / 2 + 4 * Math.sin(y / 3);
-      const a = Math.min(1, Math.max(0, (x - edge) / 6 + 0.5));
-      for (let c = 0; c < 3; c++)
-        data[p * 3 + c] = a * (0.2 + 0.3 * c) + (1 - a) * 0.8 + 0.05 * random.next();
-      tri[p] = x < edge - 6 - 3 * random.next() ? 0 : x > edge + 6 + 3 * random.next() ? 255 : 128;
-    }
-  }
-  return { image: { data, width, height, channels: 3 }, trimap: { data: tri, width, height } };
-}
-
-function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
-  return d;
-}
+import { maxDifference, twoColourScene } from '../helpers/two-colour-scene.ts';
 
 test('the graph product equals the assembled matrix’s, each mutual link stored once', () => {
-  const { image, trimap } = scene(48, 36, 1);
+  const { image, trimap } = twoColourScene(48, 36, 1);
   let scanEntries = 0;
   let scanMutual = 0;
   for (const kernel of ['binary', 'soft'] as const) {
@@ -72,7 +48,7 @@ test('the graph product equals the assembled matrix’s, each mutual link stored
 });
 
 test('the matrix-free solve matches the solve of the assembled matrix', () => {
-  const { image, trimap } = scene(40, 30, 2);
+  const { image, trimap } = twoColourScene(40, 30, 2);
   const free = estimateAlphaKnn(image, trimap, { tolerance: 1e-9 });
   const assembled = estimateAlphaKnn(image, trimap, { tolerance: 1e-9, preconditioner: 'ichol' });
   assert.ok(free.converged && assembled.converged);
