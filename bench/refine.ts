@@ -16,7 +16,8 @@
  *  - cutout --refine fast: guided filter;
  *  - cutout's cascade (--refine matting): refine/refine-mask.ts with tiles on worker threads (all cores), run
  *    as removeBackground runs it: the photo in shared memory (decodeImage's `shared`, which the workers read
- *    without a copy) and the foreground written over it (`foregroundInPlace`). The copy of the photo this
+ *    without a copy), the trimap made in strips on the workers (RefinePool.trimap) and the foreground written
+ *    over the photo (`foregroundInPlace`). The copy of the photo this
  *    takes is made before the clock starts, as decoding is outside the cascade's time.
  *
  * Sets:
@@ -160,6 +161,7 @@ async function cascade(image: InterleavedF32, mask: PlaneF32) {
   const t0 = performance.now();
   const result = await refineMask(photo, mask, {
     mode: 'matting',
+    makeTrimap: pool.trimap,
     solveTile: pool.solveTile,
     foregroundInPlace: true,
   });

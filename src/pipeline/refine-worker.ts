@@ -1,10 +1,17 @@
 /** A worker thread that runs the cascade's matting on tiles for the RefinePool. */
 import { parentPort } from 'node:worker_threads';
+import type { PlaneF32 } from '../core/image.ts';
 import { type RefineTileRequest, solveTileRequest, type TileCropBuffers } from '../refine/refine-tiled.ts';
+import type { TrimapFromProbabilityOptions } from '../trimap/trimap-from-probability.ts';
+import { type TrimapStrip, trimapStripHere } from '../trimap/trimap-in-strips.ts';
 
-export interface RefineWorkerRequest extends RefineTileRequest {
-  id: number;
-}
+/** A tile to solve, or a strip of the trimap to make (RefinePool.trimap). */
+export type RefineWorkerRequest =
+  | (RefineTileRequest & { id: number })
+  | {
+      id: number;
+      strip: { probability: PlaneF32; strip: TrimapStrip; options: TrimapFromProbabilityOptions };
+    };
 
 // The whole image arrives in shared memory; each tile is cropped into these, reused from tile to tile
 // (with the storage of the solve's factor) and from image to image of a batch. A worker idle for
@@ -14,7 +21,20 @@ const RELEASE_AFTER_MS = 2000;
 let buffers: TileCropBuffers = {};
 let release: ReturnType<typeof setTimeout> | undefined;
 
-parentPort!.on('message', ({ id, ...request }: RefineWorkerRequest) => {
+parentPort!.on('message', (message: RefineWorkerRequest) => {
+  if ('strip' in message) {
+    const { id, strip } = message;
+    try {
+      // A copy, not a view of the strip's trimap with its halo: only the strip's own rows travel back.
+      const labels = trimapStripHere(strip.probability, strip.strip, strip.options).slice();
+      parentPort!.postMessage({ id, result: labels }, [labels.buffer as ArrayBuffer]);
+    } catch (error) {
+      const { name, message: text } = error as Error;
+      parentPort!.postMessage({ id, error: { name, message: text } });
+    }
+    return;
+  }
+  const { id, ...request } = message;
   clearTimeout(release);
   try {
     const result = solveTileRequest(request, buffers);

@@ -202,6 +202,7 @@ async function run(
   const refined = await refineMask(image, coarse.probability, {
     mode: o.refine,
     trimap: coarse.trimap,
+    makeTrimap: ctx.pool?.trimap,
     solveTile: ctx.pool?.solveTile,
     // The chroma key's own colours are unmixed from the screen and despilled: better than an estimate.
     foreground: !o.maskOnly && !coarse.foreground,

@@ -33,6 +33,11 @@ export interface RefineMaskOptions {
   /** Use this trimap instead of one made from the probability (an engine's own, e.g. the chroma key's). */
   trimap?: Trimap;
   trimapOptions?: TrimapFromProbabilityOptions;
+  /**
+   * Makes the trimap from the probability instead of trimapFromProbability on this thread (the same trimap:
+   * RefinePool.trimap computes it in strips on the workers).
+   */
+  makeTrimap?: (probability: PlaneF32, options?: TrimapFromProbabilityOptions) => Promise<Trimap> | Trimap;
   tile?: Omit<RefineTileOptions, 'signal' | 'solve' | 'factorStorage'>;
   tiles?: RefineTilePlanOptions;
   solveTile?: RefineTileSolver;
@@ -84,7 +89,8 @@ export async function refineMask(
   }
   if (mode === 'matting') {
     const t0 = performance.now();
-    const trimap = options.trimap ?? trimapFromProbability(probability, options.trimapOptions);
+    const makeTrimap = options.makeTrimap ?? trimapFromProbability;
+    const trimap = options.trimap ?? (await makeTrimap(probability, options.trimapOptions));
     const counts = countTrimap(trimap);
     timings.trimap = performance.now() - t0;
     if (counts.foreground > 0 && counts.background > 0) {

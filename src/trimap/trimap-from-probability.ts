@@ -34,9 +34,14 @@ export interface TrimapFromProbabilityOptions {
   unsureGrowth?: number;
   /** Least half-width of the band in pixels, for small images. Default 2. */
   minBandPixels?: number;
+  /**
+   * The diagonal that `band` and `unsureGrowth` are fractions of. Default: the probability's own; a strip of a
+   * larger image (trimap-in-strips.ts) passes the whole image's.
+   */
+  diagonal?: number;
 }
 
-export const TRIMAP_FROM_PROBABILITY_DEFAULTS: Required<TrimapFromProbabilityOptions> = {
+export const TRIMAP_FROM_PROBABILITY_DEFAULTS: Required<Omit<TrimapFromProbabilityOptions, 'diagonal'>> = {
   sureForeground: 0.99,
   sureBackground: 0.01,
   band: 0.005,
@@ -56,7 +61,7 @@ export function trimapFromProbability(
   }
   const { width, height, data } = probability;
   const n = width * height;
-  const diagonal = Math.hypot(width, height);
+  const diagonal = options.diagonal ?? Math.hypot(width, height);
   // Labels from confidence (unsure pixels, neither sure label, are unknown), and the seeds of the band:
   // pixels on either side of the 0.5 contour.
   const out = new Uint8Array(n);

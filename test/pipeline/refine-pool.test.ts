@@ -37,3 +37,14 @@ test('tiles solved on the pool equal tiles solved here, across images of differe
     }
   }
 });
+
+test('the trimap made in strips on the pool equals the one made here, and lands in shared memory', async () => {
+  const scene = generateScene({ width: 230, height: 170, seed: 6, subject: 'glass', background: 'texture' });
+  const probability = networkLikeMask(scene.alpha);
+  for (const options of [{}, { band: 0.03, unsureGrowth: 0.01 }]) {
+    const here = trimapFromProbability(probability, options);
+    const pooled = await pool.trimap(probability, options);
+    assert.deepEqual(pooled.data, here.data, JSON.stringify(options));
+    assert.ok(pooled.data.buffer instanceof SharedArrayBuffer);
+  }
+});
