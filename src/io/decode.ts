@@ -26,8 +26,9 @@ export interface DecodeOptions {
   /** Name used in error messages when the source is not a path. */
   name?: string;
   /**
-   * Put the colour in a SharedArrayBuffer (decodeImage only), for images worker threads read as they are:
-   * the refine pool then shares it instead of copying it (a 12 MP photo is 144 MB). Default false.
+   * Put the colour (decodeImage) or the plane (decodeMatte) in a SharedArrayBuffer, for images worker threads
+   * read as they are: the refine pool then shares it instead of copying it (a 12 MP photo is 144 MB, its mask
+   * 48 MB). Default false.
    */
   shared?: boolean;
 }
@@ -106,7 +107,9 @@ export async function decodeImage(source: ImageSource, options: DecodeOptions = 
 export async function decodeMatte(source: ImageSource, options: DecodeOptions = {}): Promise<PlaneF32> {
   const { samples, width, height, channels, scale } = await decodeSamples(source, options);
   const pixels = width * height;
-  const out = new Float32Array(pixels);
+  const out = options.shared
+    ? new Float32Array(new SharedArrayBuffer(pixels * Float32Array.BYTES_PER_ELEMENT))
+    : new Float32Array(pixels);
   const hasAlpha = channels === 4 || channels === 2;
   if (hasAlpha && !samplesFullyOpaque(samples, channels, 1 / scale)) {
     for (let i = 0; i < pixels; i++) out[i] = samples[i * channels + channels - 1] * scale;

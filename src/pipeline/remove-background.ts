@@ -177,7 +177,7 @@ async function run(
   const maskDecoding =
     maskSource === undefined || isPlane(maskSource)
       ? undefined
-      : decodeMatte(maskSource, { maxPixels: o.maxPixels });
+      : decodeMatte(maskSource, { maxPixels: o.maxPixels, shared: ctx.pool !== undefined });
   maskDecoding?.catch(() => {});
   const decoded = isDecoded(input)
     ? input

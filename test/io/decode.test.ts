@@ -195,13 +195,16 @@ describe('mattes and trimaps', () => {
     assert.deepEqual([...plane.data], [0, Math.fround((128 * 257) / 65535), 1]);
   });
 
-  test('decodeImage can put the colour in shared memory, with the same values', async () => {
+  test('decodeImage and decodeMatte can decode into shared memory, with the same values', async () => {
     const path = join(edgeDir, 'pattern.tiff');
     const plain = await decodeImage(path);
     const shared = await decodeImage(path, { shared: true });
     assert.ok(shared.colour.data.buffer instanceof SharedArrayBuffer);
     assert.ok(!(plain.colour.data.buffer instanceof SharedArrayBuffer));
     assert.deepEqual([...shared.colour.data], [...plain.colour.data]);
+    const sharedMatte = await decodeMatte(path, { shared: true });
+    assert.ok(sharedMatte.data.buffer instanceof SharedArrayBuffer);
+    assert.deepEqual([...sharedMatte.data], [...(await decodeMatte(path)).data]);
   });
 
   test('decodeTrimap keeps 8-bit values exactly', async () => {
