@@ -15,10 +15,10 @@
  *    several times faster than pymatting's (bench/results/matting.md), so the time comparison favours rembg;
  *  - cutout --refine fast: guided filter;
  *  - cutout's cascade (--refine matting): refine/refine-mask.ts with tiles on worker threads (all cores), run
- *    as removeBackground runs it: the photo in shared memory (decodeImage's `shared`, which the workers read
- *    without a copy), the trimap made in strips on the workers (RefinePool.trimap) and the foreground written
- *    over the photo (`foregroundInPlace`). The copy of the photo this
- *    takes is made before the clock starts, as decoding is outside the cascade's time.
+ *    as removeBackground runs it with a mask file: the photo and the mask in shared memory (decodeImage's and
+ *    decodeMatte's `shared`, which the workers read without a copy), the trimap made in strips on the workers
+ *    (RefinePool.trimap) and the foreground written over the photo (`foregroundInPlace`). The copies this takes
+ *    are made before the clock starts, as decoding is outside the cascade's time.
  *
  * Sets:
  *  1. synthetic scenes (src/synth, exact α), 5 subjects × 3 backgrounds at 800×600;
@@ -155,11 +155,18 @@ interface Row {
 
 const pool = new RefinePool();
 
+/** A copy of `data` in shared memory, as decodeImage and decodeMatte give removeBackground when it has a pool. */
+function inSharedMemory(data: Float32Array): Float32Array {
+  const copy = new Float32Array(new SharedArrayBuffer(data.byteLength));
+  copy.set(data);
+  return copy;
+}
+
 async function cascade(image: InterleavedF32, mask: PlaneF32) {
-  const photo = { ...image, data: new Float32Array(new SharedArrayBuffer(image.data.byteLength)) };
-  photo.data.set(image.data);
+  const photo = { ...image, data: inSharedMemory(image.data) };
+  const coarse = { ...mask, data: inSharedMemory(mask.data) };
   const t0 = performance.now();
-  const result = await refineMask(photo, mask, {
+  const result = await refineMask(photo, coarse, {
     mode: 'matting',
     makeTrimap: pool.trimap,
     solveTile: pool.solveTile,
