@@ -28,7 +28,7 @@ export interface RefineTileOptions {
   networkExponent?: number;
   /** Weight of the colour-sample estimate (times its confidence). Default 0.05. */
   sampleWeight?: number;
-  /** Colour samples gathered per kind per cell (alpha-from-colour-samples.ts). Default 64. */
+  /** Colour samples gathered per kind per cell (alpha-from-colour-samples.ts). Default 32. */
   sampleCandidates?: number;
   /** Radius in pixels within which colour samples are gathered. Default 32. */
   sampleRadius?: number;
