@@ -1,8 +1,9 @@
 /**
  * From a coarse foreground probability (at the image's size) to the final alpha and foreground colours, by
  * one of three refinements:
- *  - `matting` (default): trimap from the probability (trimap/trimap-from-probability.ts, or the engine's own
- *    trimap), then alpha solved in the unknown band only, at full resolution, in tiles, with the network's
+ *  - `matting` (default): trimap from the probability (trimap/trimap-from-probability.ts, its unknown band
+ *    grown along the strands the network could not see, trimap/unknown-along-strands.ts; or the engine's own
+ *    trimap as it is), then alpha solved in the unknown band only, at full resolution, in tiles, with the network's
  *    confident values and colour samples as soft priors (refine-tiled.ts), foreground colours per tile;
  *  - `fast`: the probability snapped to the photo's edges by a guided filter (guided-filter.ts), foreground
  *    colours where 0 < α < 1;
@@ -20,6 +21,7 @@ import {
   type TrimapFromProbabilityOptions,
   trimapFromProbability,
 } from '../trimap/trimap-from-probability.ts';
+import { growUnknownAlongStrands, type StrandGrowthOptions } from '../trimap/unknown-along-strands.ts';
 import { estimateForegroundInBand } from './foreground-in-band.ts';
 import { guidedFilter } from './guided-filter.ts';
 import type { RefineTileOptions } from './refine-tile.ts';
@@ -38,6 +40,11 @@ export interface RefineMaskOptions {
    * RefinePool.trimap computes it in strips on the workers).
    */
   makeTrimap?: (probability: PlaneF32, options?: TrimapFromProbabilityOptions) => Promise<Trimap> | Trimap;
+  /**
+   * How the trimap made from the probability grows along strands into the sure background
+   * (trimap/unknown-along-strands.ts); false leaves it as made. Never applied to a given `trimap`.
+   */
+  strands?: StrandGrowthOptions | false;
   tile?: Omit<RefineTileOptions, 'signal' | 'solve' | 'factorStorage'>;
   tiles?: RefineTilePlanOptions;
   solveTile?: RefineTileSolver;
@@ -90,7 +97,11 @@ export async function refineMask(
   if (mode === 'matting') {
     const t0 = performance.now();
     const makeTrimap = options.makeTrimap ?? trimapFromProbability;
-    const trimap = options.trimap ?? (await makeTrimap(probability, options.trimapOptions));
+    let trimap = options.trimap;
+    if (!trimap) {
+      trimap = await makeTrimap(probability, options.trimapOptions);
+      if (options.strands !== false) growUnknownAlongStrands(image, trimap, options.strands);
+    }
     const counts = countTrimap(trimap);
     timings.trimap = performance.now() - t0;
     if (counts.foreground > 0 && counts.background > 0) {
