@@ -27,7 +27,13 @@
  *
  * Pure: typed arrays in, the trimap changed in place.
  */
-import { type InterleavedF32, TRIMAP_BACKGROUND, TRIMAP_UNKNOWN, type Trimap } from '../core/image.ts';
+import {
+  type InterleavedF32,
+  TRIMAP_BACKGROUND,
+  TRIMAP_FOREGROUND,
+  TRIMAP_UNKNOWN,
+  type Trimap,
+} from '../core/image.ts';
 
 export interface StrandGrowthOptions {
   /** Most growth steps from the band, as a fraction of the image diagonal. Default 0.08. */
@@ -67,7 +73,6 @@ export function growUnknownAlongStrands(
   const verdict = new Uint8Array(width * height);
   const frontier = new Frontier();
   seedFromBand(tri, width, height, frontier);
-  const taken = new Frontier();
   const ring = new Ring(Math.max(1, Math.round(o.ring)));
   const step = Math.max(1, Math.round(o.step));
   while (frontier.head < frontier.length) {
@@ -90,11 +95,13 @@ export function growUnknownAlongStrands(
         if (colourDistance2(image.data, q, p) > deviation2) continue;
         tri[q] = TRIMAP_UNKNOWN;
         frontier.push(q, depth + 1);
-        taken.push(q, 0);
       }
     }
   }
-  return taken.length + addNeighbours(tri, width, height, taken);
+  // The frontier holds the seeds (step 0) and every pixel taken in (step ≥ 1).
+  let taken = 0;
+  for (let k = 0; k < frontier.length; k++) if (frontier.depths[k] > 0) taken++;
+  return taken + addNeighbours(tri, width, height, frontier);
 }
 
 /** `verdict` of a sure-background pixel found not to stand out from its background. */
@@ -120,10 +127,9 @@ class Frontier {
   }
 }
 
-/** The ring's samples, per channel, and their median. */
+/** The ring's samples, per channel, sorted. */
 class Ring {
   readonly values = [new Float64Array(8), new Float64Array(8), new Float64Array(8)];
-  readonly median = new Float64Array(3);
   constructor(readonly radius: number) {}
 }
 
@@ -133,7 +139,7 @@ function seedFromBand(tri: Uint8Array, width: number, height: number, frontier: 
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       const t = tri[i];
-      if (t === TRIMAP_BACKGROUND || t === 255) continue;
+      if (t === TRIMAP_BACKGROUND || t === TRIMAP_FOREGROUND) continue;
       if (touchesBackground(tri, width, height, x, y)) frontier.push(i, 0);
     }
   }
@@ -211,11 +217,12 @@ function insertSorted(a: Float64Array, n: number, v: number): void {
   a[j] = v;
 }
 
-/** Marks the sure-background 8-neighbours of the taken pixels unknown; returns how many. */
-function addNeighbours(tri: Uint8Array, width: number, height: number, taken: Frontier): number {
+/** Marks the sure-background 8-neighbours of the pixels taken in (step ≥ 1) unknown; returns how many. */
+function addNeighbours(tri: Uint8Array, width: number, height: number, frontier: Frontier): number {
   let added = 0;
-  for (let k = 0; k < taken.length; k++) {
-    const p = taken.pixels[k];
+  for (let k = 0; k < frontier.length; k++) {
+    if (frontier.depths[k] === 0) continue;
+    const p = frontier.pixels[k];
     const px = p % width;
     const py = (p - px) / width;
     for (let y = Math.max(0, py - 1); y <= Math.min(height - 1, py + 1); y++) {
