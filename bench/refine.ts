@@ -148,6 +148,8 @@ interface Row {
   rembg: number;
   fast: number;
   cascade: number;
+  /** The cascade with the trimap as made, not grown along strands (trimap/unknown-along-strands.ts). */
+  withoutStrands: number;
   human?: number;
   rembgSeconds: number;
   fastSeconds: number;
@@ -163,7 +165,7 @@ function inSharedMemory(data: Float32Array): Float32Array {
   return copy;
 }
 
-async function cascade(image: InterleavedF32, mask: PlaneF32) {
+async function cascade(image: InterleavedF32, mask: PlaneF32, strands = true) {
   const photo = { ...image, data: inSharedMemory(image.data) };
   const coarse = { ...mask, data: inSharedMemory(mask.data) };
   const t0 = performance.now();
@@ -172,6 +174,7 @@ async function cascade(image: InterleavedF32, mask: PlaneF32) {
     makeTrimap: pool.trimap,
     solveTile: pool.solveTile,
     foregroundInPlace: true,
+    strands: strands ? undefined : false,
   });
   return { alpha: result.alpha, seconds: (performance.now() - t0) / 1000, unknown: result.unknownCount };
 }
@@ -192,12 +195,15 @@ async function compare(
   const rembg = rembgRecipe(image, mask);
   const f = await fast(image, mask);
   const c = await cascade(image, mask);
+  // Untimed, after the timed run: what the strand growth is worth on this image.
+  const plain = await cascade(image, mask, false);
   const row: Row = {
     name,
     resized: sadError(mask, truth),
     rembg: sadError(rembg.alpha, truth),
     fast: sadError(f.alpha, truth),
     cascade: sadError(c.alpha, truth),
+    withoutStrands: sadError(plain.alpha, truth),
     human: humanTrimap ? sadError(estimateAlphaClosedForm(image, humanTrimap).alpha, truth) : undefined,
     rembgSeconds: rembg.seconds,
     fastSeconds: f.seconds,
@@ -205,7 +211,7 @@ async function compare(
   };
   console.log(
     `${name}: resized ${row.resized.toFixed(2)}, rembg ${row.rembg.toFixed(2)}, fast ${row.fast.toFixed(2)}, ` +
-      `cascade ${row.cascade.toFixed(2)}${row.human !== undefined ? `, human-trimap cf ${row.human.toFixed(2)}` : ''}`,
+      `cascade ${row.cascade.toFixed(2)} (without strand growth ${row.withoutStrands.toFixed(2)})${row.human !== undefined ? `, human-trimap cf ${row.human.toFixed(2)}` : ''}`,
   );
   return row;
 }
@@ -240,6 +246,8 @@ function setSummary(label: string, rows: Row[], withHuman: boolean): string {
       `(target ≤ 0.65 ${check(toResized <= 0.65)}) and **${toRembg.toFixed(3)} × rembg's recipe** (target ≤ 0.8 ${check(toRembg <= 0.8)}); ` +
       `mean of per-image ratios ${meanRatio(rows, 'cascade', 'resized').toFixed(3)} and ${meanRatio(rows, 'cascade', 'rembg').toFixed(3)}. ` +
       `rembg's recipe: ${(sum(rows, 'rembg') / sum(rows, 'resized')).toFixed(3)} × resized; fast: ${(sum(rows, 'fast') / sum(rows, 'resized')).toFixed(3)} × resized.`,
+    `  Without the trimap's growth along strands (trimap/unknown-along-strands.ts) the cascade's mean SAD is ` +
+      `${mean(rows, 'withoutStrands').toFixed(2)} (${(sum(rows, 'withoutStrands') / sum(rows, 'rembg')).toFixed(3)} × rembg's recipe).`,
   ];
   if (withHuman) {
     lines.push(
